@@ -1,0 +1,330 @@
+//! The `docker` capability: read-only Docker facts, served from one snapshot per run.
+//!
+//! The first control that asks triggers the snapshot: list every container (running or
+//! not), inspect each once, concurrently with a bound, and fetch `docker info`. Every
+//! later call, from any control, is answered from memory. A daemon that cannot be
+//! reached makes every call answer `unavailable` with the endpoint that was tried.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bollard::Docker;
+use bollard::query_parameters::ListContainersOptionsBuilder;
+use futures::{StreamExt, TryStreamExt};
+use serde_json::Value;
+use tokio::sync::OnceCell;
+use wasmtime::component::{HasData, Linker};
+
+use super::check;
+use crate::bindings::docker::{self, Container, Host, Mount};
+use crate::bindings::types::Error as WitError;
+use crate::grants::{Call, Grants};
+use crate::state::{CallRecord, HostState};
+
+/// Inspect requests in flight at once while taking the snapshot.
+const INSPECT_CONCURRENCY: usize = 16;
+/// Seconds bollard waits for one response.
+const REQUEST_TIMEOUT_SECS: u64 = 30;
+/// Where the daemon listens when neither `--docker-host` nor `DOCKER_HOST` says.
+pub const DEFAULT_DOCKER_HOST: &str = "unix:///var/run/docker.sock";
+
+/// Everything the daemon told us, once.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    containers: Vec<Container>,
+    /// Inspect JSON by full id.
+    inspect: HashMap<String, String>,
+    /// Full id by name, for `inspect(name)`.
+    ids_by_name: HashMap<String, String>,
+    info: String,
+}
+
+impl Snapshot {
+    /// Build a snapshot from inspect documents and the info document.
+    pub fn from_documents(docs: Vec<Value>, info: &Value) -> Self {
+        let mut snapshot = Snapshot {
+            info: info.to_string(),
+            ..Snapshot::default()
+        };
+        for doc in docs {
+            let container = container_from_inspect(&doc);
+            snapshot
+                .ids_by_name
+                .insert(container.name.clone(), container.id.clone());
+            snapshot
+                .inspect
+                .insert(container.id.clone(), doc.to_string());
+            snapshot.containers.push(container);
+        }
+        snapshot.containers.sort_by(|a, b| a.name.cmp(&b.name));
+        snapshot
+    }
+
+    fn inspect(&self, id_or_name: &str) -> Option<&String> {
+        let name = id_or_name.trim_start_matches('/');
+        let id = self.ids_by_name.get(name).map(String::as_str);
+        if let Some(doc) = self.inspect.get(id.unwrap_or(id_or_name)) {
+            return Some(doc);
+        }
+        // Like the CLI: a unique id prefix names a container.
+        let mut matches = self
+            .inspect
+            .iter()
+            .filter(|(id, _)| id.starts_with(id_or_name));
+        match (matches.next(), matches.next()) {
+            (Some((_, doc)), None) if !id_or_name.is_empty() => Some(doc),
+            _ => None,
+        }
+    }
+}
+
+/// The security-relevant facts of one container, from its inspect document.
+pub fn container_from_inspect(doc: &Value) -> Container {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let list = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let host = &doc["HostConfig"];
+    let mut labels: Vec<(String, String)> = doc["Config"]["Labels"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
+        .unwrap_or_default();
+    labels.sort();
+    let mounts = doc["Mounts"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|m| Mount {
+                    kind: text(&m["Type"]),
+                    source: text(&m["Source"]),
+                    destination: text(&m["Destination"]),
+                    writable: m["RW"].as_bool().unwrap_or(false),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Container {
+        id: text(&doc["Id"]),
+        name: text(&doc["Name"]).trim_start_matches('/').to_owned(),
+        image: text(&doc["Config"]["Image"]),
+        state: text(&doc["State"]["Status"]),
+        privileged: host["Privileged"].as_bool().unwrap_or(false),
+        cap_add: list(&host["CapAdd"]),
+        cap_drop: list(&host["CapDrop"]),
+        user: text(&doc["Config"]["User"]),
+        readonly_rootfs: host["ReadonlyRootfs"].as_bool().unwrap_or(false),
+        network_mode: text(&host["NetworkMode"]),
+        pid_mode: text(&host["PidMode"]),
+        ipc_mode: text(&host["IpcMode"]),
+        security_opt: list(&host["SecurityOpt"]),
+        mounts,
+        labels,
+    }
+}
+
+/// Per-run state: where the daemon is, and the snapshot once taken.
+pub struct DockerCtx {
+    endpoint: String,
+    snapshot: OnceCell<Result<Arc<Snapshot>, String>>,
+}
+
+impl DockerCtx {
+    /// A daemon at `endpoint` (`unix://…`, `tcp://…` or `http://…`), not yet contacted.
+    pub fn new(endpoint: String) -> Self {
+        DockerCtx {
+            endpoint,
+            snapshot: OnceCell::new(),
+        }
+    }
+
+    /// A context whose snapshot is already taken (for tests and offline use).
+    pub fn with_snapshot(endpoint: String, snapshot: Snapshot) -> Self {
+        DockerCtx {
+            endpoint,
+            snapshot: OnceCell::new_with(Some(Ok(Arc::new(snapshot)))),
+        }
+    }
+
+    /// The endpoint this context talks to.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The run's snapshot, taken on first use.
+    pub async fn snapshot(&self) -> Result<Arc<Snapshot>, WitError> {
+        self.snapshot
+            .get_or_init(|| async {
+                take_snapshot(&self.endpoint)
+                    .await
+                    .map(Arc::new)
+                    .map_err(|e| format!("cannot read the Docker daemon at {}: {e}", self.endpoint))
+            })
+            .await
+            .clone()
+            .map_err(WitError::Unavailable)
+    }
+}
+
+/// Connect to `endpoint`, agreeing on an API version the daemon speaks.
+pub async fn connect(endpoint: &str) -> Result<Docker, String> {
+    let version = bollard::API_DEFAULT_VERSION;
+    let docker = if let Some(path) = endpoint.strip_prefix("unix://") {
+        Docker::connect_with_unix(path, REQUEST_TIMEOUT_SECS, version)
+    } else if endpoint.starts_with("tcp://") || endpoint.starts_with("http://") {
+        Docker::connect_with_http(endpoint, REQUEST_TIMEOUT_SECS, version)
+    } else {
+        return Err("unsupported scheme (use unix://PATH or tcp://HOST:PORT)".to_owned());
+    };
+    let docker = docker.map_err(|e| describe(&e))?;
+    docker.negotiate_version().await.map_err(|e| describe(&e))
+}
+
+fn describe(err: &bollard::errors::Error) -> String {
+    use bollard::errors::Error as E;
+    match err {
+        E::SocketNotFoundError(path) => {
+            format!(
+                "socket {path} not found; is dockerd running? (set --docker-host or DOCKER_HOST)"
+            )
+        }
+        other => {
+            let mut msg = other.to_string();
+            let mut source = std::error::Error::source(other);
+            while let Some(s) = source {
+                msg.push_str(": ");
+                msg.push_str(&s.to_string());
+                source = s.source();
+            }
+            msg
+        }
+    }
+}
+
+async fn take_snapshot(endpoint: &str) -> Result<Snapshot, String> {
+    let docker = connect(endpoint).await?;
+    let options = ListContainersOptionsBuilder::default().all(true).build();
+    let info = async {
+        let info = docker.info().await.map_err(|e| describe(&e))?;
+        serde_json::to_value(info).map_err(|e| e.to_string())
+    };
+    let docs = async {
+        let listed = docker
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| describe(&e))?;
+        let ids: Vec<String> = listed.into_iter().filter_map(|c| c.id).collect();
+        futures::stream::iter(ids)
+            .map(|id| {
+                let docker = &docker;
+                async move {
+                    match docker.inspect_container(&id, None).await {
+                        Ok(doc) => serde_json::to_value(doc)
+                            .map(Some)
+                            .map_err(|e| e.to_string()),
+                        // Removed between list and inspect: it is gone, not an error.
+                        Err(bollard::errors::Error::DockerResponseServerError {
+                            status_code: 404,
+                            ..
+                        }) => Ok(None),
+                        Err(e) => Err(format!("inspect {id}: {}", describe(&e))),
+                    }
+                }
+            })
+            .buffer_unordered(INSPECT_CONCURRENCY)
+            .try_filter_map(|doc| async move { Ok(doc) })
+            .try_collect::<Vec<Value>>()
+            .await
+    };
+    let (info, docs) = futures::try_join!(info, docs)?;
+    Ok(Snapshot::from_documents(docs, &info))
+}
+
+/// A control's view of the Docker capability for one call.
+pub struct DockerView<'a> {
+    ctx: &'a DockerCtx,
+    grants: &'a Grants,
+    record: &'a mut CallRecord,
+}
+
+impl Host for DockerView<'_> {
+    async fn containers(&mut self) -> Result<Vec<Container>, WitError> {
+        check(self.grants, self.record, Call::Containers, "")?;
+        Ok(self.ctx.snapshot().await?.containers.clone())
+    }
+
+    async fn inspect(&mut self, id: String) -> Result<String, WitError> {
+        check(self.grants, self.record, Call::Inspect, &id)?;
+        let snapshot = self.ctx.snapshot().await?;
+        snapshot.inspect(&id).cloned().ok_or(WitError::NotFound)
+    }
+
+    async fn info(&mut self) -> Result<String, WitError> {
+        check(self.grants, self.record, Call::DockerInfo, "")?;
+        Ok(self.ctx.snapshot().await?.info.clone())
+    }
+}
+
+struct DockerCap;
+
+impl HasData for DockerCap {
+    type Data<'a> = DockerView<'a>;
+}
+
+/// Add the `docker` interface to `linker`.
+pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    docker::add_to_linker::<HostState, DockerCap>(linker, |s| DockerView {
+        ctx: &s.run.docker,
+        grants: &s.grants,
+        record: &mut s.record,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Trimmed from `docker inspect` on Docker 20.10.
+    const INSPECT: &str = r#"{
+        "Id": "0123456789abcdef",
+        "Name": "/web",
+        "State": {"Status": "exited"},
+        "Config": {"Image": "bulkhead-test:1", "User": "1000", "Labels": {"b": "2", "a": "1"}},
+        "HostConfig": {"Privileged": false, "CapAdd": ["NET_ADMIN"], "CapDrop": null,
+                       "ReadonlyRootfs": true, "NetworkMode": "bridge", "PidMode": "",
+                       "IpcMode": "private", "SecurityOpt": ["no-new-privileges"]},
+        "Mounts": [{"Type": "bind", "Source": "/srv", "Destination": "/data", "RW": false}]
+    }"#;
+
+    #[test]
+    fn container_facts_from_recorded_inspect() {
+        let doc: Value = serde_json::from_str(INSPECT).unwrap();
+        let c = container_from_inspect(&doc);
+        assert_eq!(c.name, "web");
+        assert_eq!(c.state, "exited");
+        assert_eq!(c.cap_add, ["NET_ADMIN"]);
+        assert!(c.cap_drop.is_empty());
+        assert!(c.readonly_rootfs);
+        assert_eq!(c.labels[0], ("a".to_owned(), "1".to_owned()));
+        assert_eq!(c.mounts[0].destination, "/data");
+        assert!(!c.mounts[0].writable);
+    }
+
+    #[test]
+    fn inspect_by_name_id_and_unique_prefix() {
+        let doc: Value = serde_json::from_str(INSPECT).unwrap();
+        let snap = Snapshot::from_documents(vec![doc], &Value::Null);
+        assert!(snap.inspect("web").is_some());
+        assert!(snap.inspect("/web").is_some());
+        assert!(snap.inspect("0123456789abcdef").is_some());
+        assert!(snap.inspect("0123").is_some());
+        assert!(snap.inspect("").is_none());
+        assert!(snap.inspect("nope").is_none());
+    }
+}

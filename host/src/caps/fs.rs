@@ -1,0 +1,354 @@
+//! The `filesystem` capability: read-only file facts under `--root`, through cap-std.
+//!
+//! Paths from controls are absolute and interpreted as if the root were `/` (chroot
+//! semantics): `..` stops at the root, and symbolic links, absolute or relative, are
+//! resolved by the host component by component inside the root. cap-std then performs
+//! the final operation on a link-free path relative to the root directory handle, so
+//! neither a `..` nor a link (nor a race that swaps one in) can reach outside it.
+
+use std::collections::VecDeque;
+use std::ffi::OsString;
+use std::io::{self, Read};
+use std::path::{Component, Path, PathBuf};
+
+use cap_std::ambient_authority;
+use cap_std::fs::{Dir, Metadata, MetadataExt};
+use wasmtime::component::{HasData, Linker};
+
+use super::check;
+use crate::bindings::filesystem::{self, Host};
+use crate::bindings::types::{Error as WitError, FileInfo, FileKind};
+use crate::grants::{Call, Grants};
+use crate::state::{CallRecord, HostState};
+
+/// The most a control may read from one file in one call.
+pub const MAX_READ_BYTES: u32 = 1 << 20;
+/// Symbolic links followed while resolving one path before giving up (Linux's limit).
+const MAX_LINK_HOPS: usize = 40;
+
+/// Per-run state: the root directory handle.
+pub struct FsCtx {
+    root: Dir,
+}
+
+impl FsCtx {
+    /// Open `root` as the directory every path is confined to.
+    pub fn open(root: &Path) -> io::Result<Self> {
+        let meta = std::fs::metadata(root)?;
+        if !meta.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                "not a directory",
+            ));
+        }
+        let root = Dir::open_ambient_dir(root, ambient_authority())?;
+        Ok(FsCtx { root })
+    }
+
+    /// Resolve `path` to a link-free path relative to the root. With `follow_last`
+    /// false, a final symbolic link is kept rather than followed.
+    pub fn resolve(&self, path: &str, follow_last: bool) -> Result<PathBuf, WitError> {
+        if !path.starts_with('/') {
+            return Err(WitError::Invalid(format!(
+                "path must be absolute, got {path:?}"
+            )));
+        }
+        let mut resolved: Vec<OsString> = Vec::new();
+        let mut pending: VecDeque<OsString> = components(Path::new(path));
+        let mut hops = 0;
+        while let Some(name) = pending.pop_front() {
+            if name == ".." {
+                resolved.pop();
+                continue;
+            }
+            resolved.push(name);
+            let candidate = join(&resolved);
+            if pending.is_empty() && !follow_last {
+                break;
+            }
+            let meta = self
+                .root
+                .symlink_metadata(&candidate)
+                .map_err(|e| io_error(path, e))?;
+            if !meta.file_type().is_symlink() {
+                continue;
+            }
+            hops += 1;
+            if hops > MAX_LINK_HOPS {
+                return Err(WitError::Invalid(format!(
+                    "{path}: too many levels of symbolic links"
+                )));
+            }
+            let target = self
+                .root
+                .read_link_contents(&candidate)
+                .map_err(|e| io_error(path, e))?;
+            resolved.pop();
+            if target.is_absolute() {
+                resolved.clear();
+            }
+            let mut next = components(&target);
+            next.extend(pending);
+            pending = next;
+        }
+        Ok(join(&resolved))
+    }
+
+    fn metadata(&self, path: &str, follow: bool) -> Result<Metadata, WitError> {
+        let rel = self.resolve(path, follow)?;
+        self.root
+            .symlink_metadata(&rel)
+            .map_err(|e| io_error(path, e))
+    }
+
+    fn read_file(&self, path: &str, max_bytes: u32) -> Result<Vec<u8>, WitError> {
+        let rel = self.resolve(path, true)?;
+        let meta = self
+            .root
+            .symlink_metadata(&rel)
+            .map_err(|e| io_error(path, e))?;
+        // Never open FIFOs or devices: opening one can block forever.
+        if !meta.is_file() {
+            return Err(WitError::Invalid(format!("{path} is not a regular file")));
+        }
+        let file = self.root.open(&rel).map_err(|e| io_error(path, e))?;
+        let limit = u64::from(max_bytes.min(MAX_READ_BYTES));
+        let mut out = Vec::new();
+        file.take(limit)
+            .read_to_end(&mut out)
+            .map_err(|e| io_error(path, e))?;
+        Ok(out)
+    }
+
+    fn read_dir(&self, path: &str) -> Result<Vec<String>, WitError> {
+        let rel = self.resolve(path, true)?;
+        let entries = self.root.read_dir(&rel).map_err(|e| io_error(path, e))?;
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| io_error(path, e))?;
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+        names.sort();
+        Ok(names)
+    }
+}
+
+/// The split of an absolute or relative path into names and `..`, dropping `/` and `.`.
+fn components(path: &Path) -> VecDeque<OsString> {
+    path.components()
+        .filter_map(|c| match c {
+            Component::Normal(name) => Some(name.to_os_string()),
+            Component::ParentDir => Some(OsString::from("..")),
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => None,
+        })
+        .collect()
+}
+
+fn join(names: &[OsString]) -> PathBuf {
+    if names.is_empty() {
+        PathBuf::from(".")
+    } else {
+        names.iter().collect()
+    }
+}
+
+fn io_error(path: &str, err: io::Error) -> WitError {
+    match err.kind() {
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory => WitError::NotFound,
+        io::ErrorKind::PermissionDenied => {
+            WitError::Unavailable(format!("{path}: permission denied"))
+        }
+        _ => WitError::Unavailable(format!("{path}: {err}")),
+    }
+}
+
+fn file_info(meta: &Metadata) -> FileInfo {
+    let ft = meta.file_type();
+    let kind = if ft.is_symlink() {
+        FileKind::Symlink
+    } else if ft.is_dir() {
+        FileKind::Directory
+    } else if ft.is_file() {
+        FileKind::File
+    } else {
+        FileKind::Other
+    };
+    FileInfo {
+        kind,
+        mode: meta.mode() & 0o7777,
+        uid: meta.uid(),
+        gid: meta.gid(),
+        size: meta.len(),
+    }
+}
+
+/// A control's view of the filesystem capability for one call.
+pub struct FsView<'a> {
+    ctx: &'a FsCtx,
+    grants: &'a Grants,
+    record: &'a mut CallRecord,
+}
+
+impl FsView<'_> {
+    fn allow(&mut self, call: Call, path: &str) -> Result<(), WitError> {
+        check(self.grants, self.record, call, path)
+    }
+}
+
+impl Host for FsView<'_> {
+    async fn stat(&mut self, path: String) -> Result<FileInfo, WitError> {
+        self.allow(Call::Stat, &path)?;
+        self.ctx.metadata(&path, true).map(|m| file_info(&m))
+    }
+
+    async fn lstat(&mut self, path: String) -> Result<FileInfo, WitError> {
+        self.allow(Call::Lstat, &path)?;
+        self.ctx.metadata(&path, false).map(|m| file_info(&m))
+    }
+
+    async fn read_link(&mut self, path: String) -> Result<String, WitError> {
+        self.allow(Call::ReadLink, &path)?;
+        let rel = self.ctx.resolve(&path, false)?;
+        let target = self
+            .ctx
+            .root
+            .read_link_contents(&rel)
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::InvalidInput => {
+                    WitError::Invalid(format!("{path} is not a symbolic link"))
+                }
+                _ => io_error(&path, e),
+            })?;
+        Ok(target.to_string_lossy().into_owned())
+    }
+
+    async fn resolve(&mut self, path: String) -> Result<String, WitError> {
+        self.allow(Call::Resolve, &path)?;
+        let rel = self.ctx.resolve(&path, true)?;
+        // The resolved path must exist, like realpath(3).
+        self.ctx
+            .root
+            .symlink_metadata(&rel)
+            .map_err(|e| io_error(&path, e))?;
+        Ok(host_path(&rel))
+    }
+
+    async fn read_file(&mut self, path: String, max_bytes: u32) -> Result<Vec<u8>, WitError> {
+        self.allow(Call::ReadFile, &path)?;
+        self.ctx.read_file(&path, max_bytes)
+    }
+
+    async fn read_dir(&mut self, path: String) -> Result<Vec<String>, WitError> {
+        self.allow(Call::ReadDir, &path)?;
+        self.ctx.read_dir(&path)
+    }
+}
+
+/// The absolute path, as seen under the root, of a path relative to the root.
+pub fn host_path(rel: &Path) -> String {
+    let s = rel.to_string_lossy();
+    if s == "." {
+        "/".to_owned()
+    } else {
+        format!("/{s}")
+    }
+}
+
+struct FsCap;
+
+impl HasData for FsCap {
+    type Data<'a> = FsView<'a>;
+}
+
+/// Add the `filesystem` interface to `linker`.
+pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    filesystem::add_to_linker::<HostState, FsCap>(linker, |s| FsView {
+        ctx: &s.run.fs,
+        grants: &s.grants,
+        record: &mut s.record,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::symlink;
+
+    use super::*;
+
+    fn root_with(files: &[(&str, &str)], links: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, body) in files {
+            let p = dir.path().join(path.trim_start_matches('/'));
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, body).unwrap();
+        }
+        for (link, target) in links {
+            let p = dir.path().join(link.trim_start_matches('/'));
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            symlink(target, p).unwrap();
+        }
+        dir
+    }
+
+    #[rstest::rstest]
+    #[case::plain("/etc/docker/key.pem", "/etc/docker/key.pem")]
+    #[case::dotdot_clamped_at_root("/../../etc/docker/key.pem", "/etc/docker/key.pem")]
+    #[case::absolute_link_stays_inside("/etc/docker/abs.pem", "/srv/real.pem")]
+    #[case::relative_link("/etc/docker/rel.pem", "/etc/docker/key.pem")]
+    #[case::link_escaping_with_dotdot("/etc/docker/escape.pem", "/srv/real.pem")]
+    #[case::linked_directory("/etc/linkdir/key.pem", "/etc/docker/key.pem")]
+    fn resolves_inside_the_root(#[case] path: &str, #[case] expected: &str) {
+        let dir = root_with(
+            &[("/etc/docker/key.pem", "k"), ("/srv/real.pem", "r")],
+            &[
+                ("/etc/docker/abs.pem", "/srv/real.pem"),
+                ("/etc/docker/rel.pem", "key.pem"),
+                ("/etc/docker/escape.pem", "../../../../../../srv/real.pem"),
+                ("/etc/linkdir", "/etc/docker"),
+            ],
+        );
+        let ctx = FsCtx::open(dir.path()).unwrap();
+        let rel = ctx.resolve(path, true).unwrap();
+        assert_eq!(host_path(&rel), expected);
+    }
+
+    #[test]
+    fn link_loops_are_an_error_not_a_hang() {
+        let dir = root_with(&[], &[("/a", "/b"), ("/b", "/a")]);
+        let ctx = FsCtx::open(dir.path()).unwrap();
+        assert!(matches!(ctx.resolve("/a", true), Err(WitError::Invalid(_))));
+    }
+
+    #[test]
+    fn relative_paths_are_invalid_and_missing_files_not_found() {
+        let dir = root_with(&[], &[]);
+        let ctx = FsCtx::open(dir.path()).unwrap();
+        assert!(matches!(
+            ctx.resolve("etc/x", true),
+            Err(WitError::Invalid(_))
+        ));
+        assert!(matches!(
+            ctx.metadata("/nope", true),
+            Err(WitError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn reads_are_bounded_and_fifos_refused() {
+        let dir = root_with(&[("/f", "0123456789")], &[]);
+        let ctx = FsCtx::open(dir.path()).unwrap();
+        assert_eq!(ctx.read_file("/f", 4).unwrap(), b"0123");
+        let fifo = dir.path().join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(matches!(
+            ctx.read_file("/fifo", 10),
+            Err(WitError::Invalid(_))
+        ));
+    }
+}

@@ -1,0 +1,161 @@
+//! Deny by default: which host call needs which grant, and what a control holds.
+//!
+//! Every host function a control can reach is a [`Call`]. [`Call::required`] maps each
+//! one to the [`Grant`] it needs with an exhaustive `match` and no wildcard arm, so a
+//! new capability cannot be added without deciding who may use it. A control's
+//! [`Grants`] are decided before it runs; bundled controls get no bypass.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// A permission a control may hold for one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Grant {
+    /// Read file facts and small files under the root.
+    ReadFiles,
+    /// Read the process table (`--proc`).
+    ReadProcesses,
+    /// Read the Docker snapshot.
+    ReadDocker,
+    /// Write to the control's own log.
+    Log,
+    /// Change file modes under the root.
+    ChangeFiles,
+    /// Replace containers with tighter copies.
+    ChangeContainers,
+}
+
+/// One host function, as a control called it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    Stat,
+    Lstat,
+    ReadLink,
+    Resolve,
+    ReadFile,
+    ReadDir,
+    Dockerd,
+    Containers,
+    Inspect,
+    DockerInfo,
+    Log,
+    Chmod,
+    ReplaceContainer,
+}
+
+impl Call {
+    /// The grant this call needs. Exhaustive on purpose: no wildcard arm.
+    pub fn required(self) -> Grant {
+        match self {
+            Call::Stat
+            | Call::Lstat
+            | Call::ReadLink
+            | Call::Resolve
+            | Call::ReadFile
+            | Call::ReadDir => Grant::ReadFiles,
+            Call::Dockerd => Grant::ReadProcesses,
+            Call::Containers | Call::Inspect | Call::DockerInfo => Grant::ReadDocker,
+            Call::Log => Grant::Log,
+            Call::Chmod => Grant::ChangeFiles,
+            Call::ReplaceContainer => Grant::ChangeContainers,
+        }
+    }
+
+    /// The WIT name of the function (`interface.function`), as reports show it.
+    pub fn wit_name(self) -> &'static str {
+        match self {
+            Call::Stat => "filesystem.stat",
+            Call::Lstat => "filesystem.lstat",
+            Call::ReadLink => "filesystem.read-link",
+            Call::Resolve => "filesystem.resolve",
+            Call::ReadFile => "filesystem.read-file",
+            Call::ReadDir => "filesystem.read-dir",
+            Call::Dockerd => "process.dockerd",
+            Call::Containers => "docker.containers",
+            Call::Inspect => "docker.inspect",
+            Call::DockerInfo => "docker.info",
+            Call::Log => "log.log",
+            Call::Chmod => "file-admin.chmod",
+            Call::ReplaceContainer => "container-admin.replace-container",
+        }
+    }
+}
+
+impl fmt::Display for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.wit_name())
+    }
+}
+
+/// The set of grants one control holds for one call into it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants(Vec<Grant>);
+
+impl Grants {
+    /// Nothing at all: what `metadata()` runs with.
+    pub fn none() -> Self {
+        Grants(Vec::new())
+    }
+
+    /// What `bulkhead run` grants: observe, never change.
+    pub fn audit() -> Self {
+        Grants(vec![
+            Grant::ReadFiles,
+            Grant::ReadProcesses,
+            Grant::ReadDocker,
+            Grant::Log,
+        ])
+    }
+
+    /// Whether `call` is allowed.
+    pub fn allows(&self, call: Call) -> bool {
+        self.0.contains(&call.required())
+    }
+}
+
+/// A call the host refused, kept for the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Denial {
+    /// The WIT function, e.g. `file-admin.chmod`.
+    pub call: &'static str,
+    /// The argument it was called with (a path, a container name), if any.
+    pub argument: String,
+    /// The grant that was missing.
+    pub missing: Grant,
+}
+
+impl Denial {
+    /// Record that `call` with `argument` was refused.
+    pub fn new(call: Call, argument: impl Into<String>) -> Self {
+        Denial {
+            call: call.wit_name(),
+            argument: argument.into(),
+            missing: call.required(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_grants_never_allow_a_change() {
+        let audit = Grants::audit();
+        assert!(!audit.allows(Call::Chmod));
+        assert!(!audit.allows(Call::ReplaceContainer));
+        assert!(audit.allows(Call::Stat));
+        assert!(audit.allows(Call::Containers));
+        assert!(audit.allows(Call::Dockerd));
+    }
+
+    #[test]
+    fn metadata_gets_nothing() {
+        let none = Grants::none();
+        for call in [Call::Stat, Call::Log, Call::Containers, Call::Chmod] {
+            assert!(!none.allows(call), "{call} allowed without grants");
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! The run's report: the v1 JSON contract, the terminal table, and the exit code.
+//!
+//! `bulkhead.report/v1` is a contract with users and scripts: fields may be added,
+//! never renamed or removed without a new schema version.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::bindings::control::Finding;
+use crate::bindings::types::{Status, Target};
+use crate::catalog::{Control, LoadFailure, Source};
+use crate::grants::Denial;
+use crate::runner::CallOutcome;
+use crate::state::LogLine;
+
+/// The schema id of the JSON report.
+pub const SCHEMA: &str = "bulkhead.report/v1";
+
+/// Reject targets a control should never produce.
+pub fn check_target(target: &Target) -> Result<(), String> {
+    match target {
+        Target::Host => Ok(()),
+        Target::File(path) if path.starts_with('/') && !path.contains('\0') => Ok(()),
+        Target::File(path) => Err(format!(
+            "returned a file target that is not an absolute path: {path:?}"
+        )),
+        Target::Container(name) if !name.is_empty() && !name.contains(char::is_control) => Ok(()),
+        Target::Container(name) => Err(format!("returned an invalid container target: {name:?}")),
+    }
+}
+
+/// `file:/path`, `container:name` or `host`.
+pub fn target_string(target: &Target) -> String {
+    match target {
+        Target::Host => "host".to_owned(),
+        Target::File(path) => format!("file:{path}"),
+        Target::Container(name) => format!("container:{name}"),
+    }
+}
+
+fn status_str(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "pass",
+        Status::Fail => "fail",
+        Status::Warn => "warn",
+        Status::Info => "info",
+        Status::Skip => "skip",
+        Status::Error => "error",
+    }
+}
+
+/// One verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultEntry {
+    /// The control's id.
+    pub control: String,
+    /// `file:<path>`, `container:<name>` or `host`.
+    pub target: String,
+    /// `pass`, `fail`, `warn`, `info`, `skip` or `error`.
+    pub status: &'static str,
+    /// What was found.
+    pub message: String,
+    /// Facts behind the verdict.
+    pub evidence: BTreeMap<String, String>,
+}
+
+/// One control, as it ran.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlEntry {
+    /// Stable id.
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// The control's version.
+    pub version: String,
+    /// `bundled` or the `.wasm` path.
+    pub source: Source,
+    /// sha256 of the component.
+    pub sha256: String,
+    /// Benchmark references.
+    pub references: Vec<String>,
+    /// How bad a failure is.
+    pub severity: &'static str,
+    /// `ok` when the control ran to the end, else `error`.
+    pub status: &'static str,
+    /// Why the control could not run, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Wall time of the audit call, in milliseconds.
+    pub duration_ms: u64,
+    /// Calls the host refused.
+    pub denials: Vec<Denial>,
+    /// What the control logged.
+    pub log: Vec<LogLine>,
+}
+
+/// Counts by status.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    /// Results in all.
+    pub total: usize,
+    /// Results by status.
+    pub pass: usize,
+    #[allow(missing_docs)]
+    pub fail: usize,
+    #[allow(missing_docs)]
+    pub warn: usize,
+    #[allow(missing_docs)]
+    pub info: usize,
+    #[allow(missing_docs)]
+    pub skip: usize,
+    #[allow(missing_docs)]
+    pub error: usize,
+    /// Controls that ran (or tried to).
+    pub controls: usize,
+    /// Calls refused across all controls.
+    pub denials: usize,
+}
+
+/// The whole report of one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
+    /// `audit` for `bulkhead run`.
+    pub mode: &'static str,
+    /// The bulkhead version that wrote it.
+    pub bulkhead_version: &'static str,
+    /// The audited root directory.
+    pub root: String,
+    /// The Docker endpoint used.
+    pub docker_host: String,
+    /// Every verdict, in control order.
+    pub results: Vec<ResultEntry>,
+    /// Every control that was selected.
+    pub controls: Vec<ControlEntry>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+impl Report {
+    /// An empty report for a run in `mode`.
+    pub fn new(mode: &'static str, root: String, docker_host: String) -> Self {
+        Report {
+            schema: SCHEMA,
+            mode,
+            bulkhead_version: env!("CARGO_PKG_VERSION"),
+            root,
+            docker_host,
+            results: Vec::new(),
+            controls: Vec::new(),
+            summary: Summary::default(),
+        }
+    }
+
+    /// Add a control's audit outcome: its findings, or one `error` result saying why none.
+    pub fn add_run(&mut self, control: &Control, outcome: CallOutcome<Vec<Finding>>) {
+        let meta = &control.meta;
+        let error = outcome.result.as_ref().err().cloned();
+        match outcome.result {
+            Ok(findings) => self
+                .results
+                .extend(findings.into_iter().map(|f| ResultEntry {
+                    control: meta.id.clone(),
+                    target: target_string(&f.target),
+                    status: status_str(f.status),
+                    message: f.message,
+                    evidence: f.evidence.into_iter().collect(),
+                })),
+            Err(reason) => self.results.push(ResultEntry {
+                control: meta.id.clone(),
+                target: "host".to_owned(),
+                status: "error",
+                message: format!("control failed: {reason}"),
+                evidence: BTreeMap::new(),
+            }),
+        }
+        self.controls.push(ControlEntry {
+            id: meta.id.clone(),
+            title: meta.title.clone(),
+            version: meta.version.clone(),
+            source: control.source.clone(),
+            sha256: control.sha256.clone(),
+            references: meta.references.clone(),
+            severity: meta.severity,
+            status: if error.is_some() { "error" } else { "ok" },
+            error,
+            duration_ms: outcome.elapsed.as_millis().try_into().unwrap_or(u64::MAX),
+            denials: outcome.record.denials,
+            log: outcome.record.log,
+        });
+    }
+
+    /// Add a control that could not be loaded: an `error` result and a control entry.
+    pub fn add_failure(&mut self, failure: &LoadFailure) {
+        self.results.push(ResultEntry {
+            control: failure.name.clone(),
+            target: "host".to_owned(),
+            status: "error",
+            message: failure.to_string(),
+            evidence: BTreeMap::new(),
+        });
+        self.controls.push(ControlEntry {
+            id: failure.name.clone(),
+            title: String::new(),
+            version: String::new(),
+            source: failure.source.clone(),
+            sha256: String::new(),
+            references: Vec::new(),
+            severity: "info",
+            status: "error",
+            error: Some(failure.reason.clone()),
+            duration_ms: 0,
+            denials: Vec::new(),
+            log: Vec::new(),
+        });
+    }
+
+    /// Count the results; call once all are added.
+    pub fn finish(&mut self) {
+        let mut s = Summary {
+            total: self.results.len(),
+            controls: self.controls.len(),
+            denials: self.controls.iter().map(|c| c.denials.len()).sum(),
+            ..Summary::default()
+        };
+        for r in &self.results {
+            match r.status {
+                "pass" => s.pass += 1,
+                "fail" => s.fail += 1,
+                "warn" => s.warn += 1,
+                "info" => s.info += 1,
+                "skip" => s.skip += 1,
+                _ => s.error += 1,
+            }
+        }
+        self.summary = s;
+    }
+
+    /// 2 when anything could not be judged, else 1 when anything failed, else 0.
+    pub fn exit_code(&self) -> u8 {
+        if self.summary.error > 0 || self.controls.iter().any(|c| c.status == "error") {
+            2
+        } else if self.summary.fail > 0 {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// Write the report as one JSON document.
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
+    }
+
+    /// Write the report as a table for a person.
+    pub fn write_table(&self, out: &mut dyn Write) -> io::Result<()> {
+        let rows: Vec<[String; 4]> = self
+            .results
+            .iter()
+            .map(|r| {
+                [
+                    r.status.to_uppercase(),
+                    clean(&r.control),
+                    clean(&r.target),
+                    clean(&r.message),
+                ]
+            })
+            .collect();
+        let header = ["STATUS", "CONTROL", "TARGET", "MESSAGE"].map(str::to_owned);
+        let mut widths = [0usize; 3];
+        for row in std::iter::once(&header).chain(&rows) {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        for row in std::iter::once(&header).chain(&rows) {
+            writeln!(
+                out,
+                "{:<w0$}  {:<w1$}  {:<w2$}  {}",
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                w0 = widths[0],
+                w1 = widths[1],
+                w2 = widths[2]
+            )?;
+        }
+        for c in &self.controls {
+            for d in &c.denials {
+                writeln!(
+                    out,
+                    "denied: {} called {}({}) without the {:?} grant",
+                    clean(&c.id),
+                    d.call,
+                    clean(&d.argument),
+                    d.missing
+                )?;
+            }
+        }
+        let s = &self.summary;
+        writeln!(
+            out,
+            "\n{} controls, {} results: {} pass, {} fail, {} warn, {} info, {} skip, {} error",
+            s.controls, s.total, s.pass, s.fail, s.warn, s.info, s.skip, s.error
+        )
+    }
+}
+
+/// Text from a control, made safe for a terminal: no escape sequences, one line.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[rstest::rstest]
+    #[case::host(Target::Host, true)]
+    #[case::absolute_file(Target::File("/etc/docker/key.pem".into()), true)]
+    #[case::relative_file(Target::File("etc/docker/key.pem".into()), false)]
+    #[case::container(Target::Container("web".into()), true)]
+    #[case::empty_container(Target::Container(String::new()), false)]
+    #[case::escape_in_name(Target::Container("a\u{1b}[2J".into()), false)]
+    fn targets(#[case] target: Target, #[case] ok: bool) {
+        assert_eq!(check_target(&target).is_ok(), ok);
+    }
+
+    #[test]
+    fn terminal_text_loses_escape_sequences() {
+        assert_eq!(clean("a\u{1b}[31mb\nc"), "a [31mb c");
+    }
+
+    fn report_with(statuses: &[&'static str]) -> Report {
+        let mut r = Report::new("audit", "/".into(), "unix:///x".into());
+        for s in statuses {
+            r.results.push(ResultEntry {
+                control: "c".into(),
+                target: "host".into(),
+                status: s,
+                message: String::new(),
+                evidence: BTreeMap::new(),
+            });
+        }
+        r.finish();
+        r
+    }
+
+    #[rstest::rstest]
+    #[case::all_pass(&["pass", "skip"], 0)]
+    #[case::a_fail(&["pass", "fail"], 1)]
+    #[case::error_beats_fail(&["fail", "error"], 2)]
+    #[case::nothing(&[], 0)]
+    fn exit_codes(#[case] statuses: &[&'static str], #[case] code: u8) {
+        assert_eq!(report_with(statuses).exit_code(), code);
+    }
+}

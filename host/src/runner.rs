@@ -1,0 +1,182 @@
+//! Calls into controls: a fresh store per call, with a deadline, a memory cap, captured
+//! output and bounded results. A control that traps, times out, runs out of memory or
+//! returns garbage yields an error for that control; nothing it does stops the run.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use wasmtime::{Store, StoreLimitsBuilder, UpdateDeadline};
+
+use crate::bindings::PluginPre;
+use crate::bindings::control::{ControlMetadata, Finding};
+use crate::grants::Grants;
+use crate::state::{CallRecord, HostState, RunContext};
+
+/// Bounds on every call into a control.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Wall-clock time for one call, host calls included.
+    pub deadline: Duration,
+    /// Linear memory a control may grow to, in bytes.
+    pub memory_bytes: usize,
+    /// Findings one audit may return.
+    pub max_findings: usize,
+    /// Bytes in one finding's message or evidence value.
+    pub max_text_bytes: usize,
+    /// Bytes of log (including captured stdout/stderr) kept per call.
+    pub max_log_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            deadline: Duration::from_secs(30),
+            memory_bytes: 64 << 20,
+            max_findings: 10_000,
+            max_text_bytes: 8 << 10,
+            max_log_bytes: 64 << 10,
+        }
+    }
+}
+
+/// The outcome of one call, with what the control did along the way.
+pub struct CallOutcome<T> {
+    /// The value, or why there is none.
+    pub result: Result<T, String>,
+    /// Denials and log lines of the call.
+    pub record: CallRecord,
+    /// How long the call took.
+    pub elapsed: Duration,
+}
+
+/// Runs calls into controls for one run.
+#[derive(Clone)]
+pub struct Runner {
+    run: Arc<RunContext>,
+    limits: Limits,
+}
+
+impl Runner {
+    /// A runner serving capabilities from `run`, bounding every call by `limits`.
+    pub fn new(run: Arc<RunContext>, limits: Limits) -> Self {
+        Runner { run, limits }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    fn store(&self, pre: &PluginPre<HostState>, grants: Grants) -> Store<HostState> {
+        let limits = StoreLimitsBuilder::new()
+            .memory_size(self.limits.memory_bytes)
+            .trap_on_grow_failure(true)
+            .build();
+        let state = HostState::new(self.run.clone(), grants, limits, self.limits.max_log_bytes);
+        let mut store = Store::new(pre.engine(), state);
+        store.limiter(|s| &mut s.limits);
+        // Yield to the executor at every epoch tick: a spinning guest cannot hold a
+        // worker thread, and the timeout below can always end it.
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(|_| Ok(UpdateDeadline::Yield(1)));
+        store
+    }
+
+    /// Call `metadata()` with no grants at all.
+    pub async fn metadata(&self, pre: &PluginPre<HostState>) -> CallOutcome<ControlMetadata> {
+        let mut store = self.store(pre, Grants::none());
+        let start = Instant::now();
+        let call = async {
+            let plugin = pre.instantiate_async(&mut store).await?;
+            plugin
+                .bulkhead_plugin_control()
+                .call_metadata(&mut store)
+                .await
+        };
+        let result = self.bounded(call).await;
+        finish(store, result, start)
+    }
+
+    /// Call `audit()` with `grants`, and check what comes back against the limits.
+    pub async fn audit(
+        &self,
+        pre: &PluginPre<HostState>,
+        grants: Grants,
+    ) -> CallOutcome<Vec<Finding>> {
+        let mut store = self.store(pre, grants);
+        let start = Instant::now();
+        let call = async {
+            let plugin = pre.instantiate_async(&mut store).await?;
+            plugin
+                .bulkhead_plugin_control()
+                .call_audit(&mut store)
+                .await
+        };
+        let result = self
+            .bounded(call)
+            .await
+            .and_then(|findings| self.check_findings(findings));
+        finish(store, result, start)
+    }
+
+    async fn bounded<T>(
+        &self,
+        call: impl Future<Output = wasmtime::Result<T>>,
+    ) -> Result<T, String> {
+        match tokio::time::timeout(self.limits.deadline, call).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(trap)) => Err(self.describe_trap(&trap)),
+            Err(_) => Err(format!(
+                "timed out after {:?} (limit per call)",
+                self.limits.deadline
+            )),
+        }
+    }
+
+    fn describe_trap(&self, err: &wasmtime::Error) -> String {
+        let text = format!("{err:#}");
+        if text.contains("forcing trap when growing memory") {
+            return format!(
+                "exceeded the memory limit of {} MiB",
+                self.limits.memory_bytes >> 20
+            );
+        }
+        // The first line carries the reason; the rest is a wasm backtrace.
+        let first = text.lines().next().unwrap_or("unknown trap");
+        format!("trapped: {first}")
+    }
+
+    fn check_findings(&self, findings: Vec<Finding>) -> Result<Vec<Finding>, String> {
+        let limits = &self.limits;
+        if findings.len() > limits.max_findings {
+            return Err(format!(
+                "returned {} findings, more than the limit of {}",
+                findings.len(),
+                limits.max_findings
+            ));
+        }
+        for finding in &findings {
+            let too_long = finding.message.len() > limits.max_text_bytes
+                || finding
+                    .evidence
+                    .iter()
+                    .any(|(k, v)| k.len() + v.len() > limits.max_text_bytes);
+            if too_long {
+                return Err(format!(
+                    "returned a finding with more than {} bytes of text",
+                    limits.max_text_bytes
+                ));
+            }
+            crate::report::check_target(&finding.target)?;
+        }
+        Ok(findings)
+    }
+}
+
+fn finish<T>(store: Store<HostState>, result: Result<T, String>, start: Instant) -> CallOutcome<T> {
+    CallOutcome {
+        result,
+        record: store.into_data().finish(),
+        elapsed: start.elapsed(),
+    }
+}

@@ -1,0 +1,114 @@
+//! The host's capabilities as Rust traits, so a control's logic can be tested natively.
+//!
+//! A control's `audit` and `remediate` take `&impl Facts` (and `&impl Admin`), not the raw
+//! imports. In the component, [`Host`] forwards every call to the real import; in unit tests,
+//! [`FakeHost`](crate::testing::FakeHost) answers from memory. (The raw imports cannot run
+//! natively: off wasm32 they are `unreachable!()` stubs.)
+//!
+//! ```no_run
+//! use bulkhead_sdk::{Facts, Finding, Host, Target};
+//!
+//! fn audit(facts: &impl Facts) -> Vec<Finding> {
+//!     match facts.stat("/etc/docker/daemon.json") {
+//!         Ok(info) => vec![Finding::info(Target::file("/etc/docker/daemon.json"), "present")
+//!             .with_evidence("mode", bulkhead_sdk::format_mode(info.mode))],
+//!         Err(err) => vec![Finding::error(Target::Host, bulkhead_sdk::describe_error(&err))],
+//!     }
+//! }
+//! let findings = audit(&Host);
+//! ```
+
+use crate::bindings::bulkhead::plugin::{
+    container_admin, docker, file_admin, filesystem, log, process,
+};
+use crate::{Container, DaemonProcess, Error, FileInfo, Level, Tightening};
+
+/// The most bytes [`Facts::read_file`] returns (the host's cap too).
+pub const MAX_READ: u32 = 1 << 20;
+
+/// The read-only imports: file-system facts, processes, Docker facts, and the log.
+///
+/// Paths are absolute and interpreted under the audited root; see the WIT for details.
+pub trait Facts {
+    /// Facts about the entry at `path`, following symbolic links.
+    fn stat(&self, path: &str) -> Result<FileInfo, Error>;
+    /// Facts about the entry at `path` itself, not following a final symbolic link.
+    fn lstat(&self, path: &str) -> Result<FileInfo, Error>;
+    /// The target of the symbolic link at `path`, as stored in the link.
+    fn read_link(&self, path: &str) -> Result<String, Error>;
+    /// The absolute path under the root that `path` resolves to, all links followed.
+    fn resolve(&self, path: &str) -> Result<String, Error>;
+    /// The first `max_bytes` bytes of the file at `path` (links followed).
+    fn read_file(&self, path: &str, max_bytes: u32) -> Result<Vec<u8>, Error>;
+    /// The names in the directory at `path` (links followed), sorted.
+    fn read_dir(&self, path: &str) -> Result<Vec<String>, Error>;
+    /// Every running `dockerd`, with its command line.
+    fn dockerd(&self) -> Result<Vec<DaemonProcess>, Error>;
+    /// Every container, running or not, sorted by name.
+    fn containers(&self) -> Result<Vec<Container>, Error>;
+    /// The full inspect document (JSON) of one container.
+    fn inspect(&self, id: &str) -> Result<String, Error>;
+    /// The daemon's `docker info` document (JSON).
+    fn info(&self) -> Result<String, Error>;
+    /// Record a message in the control's log.
+    fn log(&self, level: Level, message: &str);
+}
+
+/// The mutating imports, granted only by `bulkhead fix --apply`.
+pub trait Admin {
+    /// Set the permission bits of the file at `path` (links followed).
+    fn chmod(&self, path: &str, mode: u32) -> Result<(), Error>;
+    /// Replace container `name` with a copy tightened by `change`; returns the new id.
+    fn replace_container(&self, name: &str, change: &Tightening) -> Result<String, Error>;
+}
+
+/// The real host: every method calls the corresponding WIT import.
+///
+/// Only usable inside a component (wasm32); natively the imports are unreachable stubs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Host;
+
+impl Facts for Host {
+    fn stat(&self, path: &str) -> Result<FileInfo, Error> {
+        filesystem::stat(path)
+    }
+    fn lstat(&self, path: &str) -> Result<FileInfo, Error> {
+        filesystem::lstat(path)
+    }
+    fn read_link(&self, path: &str) -> Result<String, Error> {
+        filesystem::read_link(path)
+    }
+    fn resolve(&self, path: &str) -> Result<String, Error> {
+        filesystem::resolve(path)
+    }
+    fn read_file(&self, path: &str, max_bytes: u32) -> Result<Vec<u8>, Error> {
+        filesystem::read_file(path, max_bytes)
+    }
+    fn read_dir(&self, path: &str) -> Result<Vec<String>, Error> {
+        filesystem::read_dir(path)
+    }
+    fn dockerd(&self) -> Result<Vec<DaemonProcess>, Error> {
+        process::dockerd()
+    }
+    fn containers(&self) -> Result<Vec<Container>, Error> {
+        docker::containers()
+    }
+    fn inspect(&self, id: &str) -> Result<String, Error> {
+        docker::inspect(id)
+    }
+    fn info(&self) -> Result<String, Error> {
+        docker::info()
+    }
+    fn log(&self, level: Level, message: &str) {
+        log::log(level, message)
+    }
+}
+
+impl Admin for Host {
+    fn chmod(&self, path: &str, mode: u32) -> Result<(), Error> {
+        file_admin::chmod(path, mode)
+    }
+    fn replace_container(&self, name: &str, change: &Tightening) -> Result<String, Error> {
+        container_admin::replace_container(name, change)
+    }
+}

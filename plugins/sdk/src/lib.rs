@@ -1,0 +1,145 @@
+//! The bulkhead plugin SDK: everything needed to write a bulkhead control in Rust.
+//!
+//! A *control* is a WebAssembly component that audits one security property of a Docker host
+//! (and, when asked, fixes it). bulkhead loads it at run time and gives it narrow, read-only
+//! capabilities through the `bulkhead:plugin` WIT interface: file facts under the audited
+//! root, the `dockerd` command line, the containers' configuration, a log. Mutating
+//! capabilities (`chmod`, "replace a container with a tighter copy") are separate and only
+//! granted by `bulkhead fix --apply`. A control cannot reach anything else: no WASI
+//! filesystem, no network, no environment.
+//!
+//! # Writing a control
+//!
+//! A control crate depends on this crate only (never on `wit-bindgen`), is built as a
+//! `cdylib` for `wasm32-wasip2`, and exports one type implementing [`Guest`]:
+//!
+//! ```
+//! use bulkhead_sdk::{
+//!     Admin, ControlMetadata, Error, Facts, Finding, Guest, Host, Severity, Target, format_mode,
+//! };
+//!
+//! pub struct DaemonJsonPresent;
+//!
+//! impl Guest for DaemonJsonPresent {
+//!     fn metadata() -> ControlMetadata {
+//!         ControlMetadata {
+//!             id: "example-daemon-json-present".into(),
+//!             title: "daemon.json exists".into(),
+//!             version: "0.1.0".into(),
+//!             description: "/etc/docker/daemon.json exists.".into(),
+//!             rationale: "Hardening kept only in flags is easily lost.".into(),
+//!             remediation: "Create /etc/docker/daemon.json.".into(),
+//!             severity: Severity::Low,
+//!             references: vec!["example".into()],
+//!             reads: vec!["/etc/docker".into()], // the only paths it may read
+//!         }
+//!     }
+//!     fn audit() -> Vec<Finding> {
+//!         audit(&Host)
+//!     }
+//!     fn remediate(target: Target) -> Result<(), Error> {
+//!         remediate(&Host, target)
+//!     }
+//! }
+//!
+//! // The logic takes the capabilities as traits, so unit tests run it natively against
+//! // `bulkhead_sdk::testing::FakeHost`.
+//! fn audit(facts: &impl Facts) -> Vec<Finding> {
+//!     let path = "/etc/docker/daemon.json";
+//!     let finding = match facts.stat(path) {
+//!         Ok(info) => Finding::pass(Target::file(path), "present")
+//!             .with_evidence("mode", format_mode(info.mode)),
+//!         Err(Error::NotFound) => Finding::fail(Target::file(path), "missing"),
+//!         Err(err) => Finding::error(Target::file(path), bulkhead_sdk::describe_error(&err)),
+//!     };
+//!     vec![finding]
+//! }
+//!
+//! fn remediate(_admin: &impl Admin, target: Target) -> Result<(), Error> {
+//!     Err(Error::Invalid(format!("nothing to fix automatically for {target}")))
+//! }
+//!
+//! // Generates the component's exports (on wasm32 only; natively it expands to nothing).
+//! bulkhead_sdk::export!(DaemonJsonPresent);
+//!
+//! # let host = bulkhead_sdk::testing::FakeHost::new();
+//! # assert_eq!(audit(&host)[0].status, bulkhead_sdk::Status::Fail);
+//! ```
+//!
+//! Build it with `cargo build --release --target wasm32-wasip2` and run it with
+//! `bulkhead run --plugin-dir target/wasm32-wasip2/release`. `examples/third-party-control`
+//! in the bulkhead repository is a complete, small control to copy from.
+//!
+//! # Rules the host enforces
+//!
+//! - `metadata()` must not call any import.
+//! - File reads are granted only under the paths listed in [`ControlMetadata::reads`]; any
+//!   other read fails with [`Error::Denied`] (and the denial shows in the report).
+//! - Every call has a deadline, memory is bounded, and so are the number and size of findings.
+//! - A component that imports `wasi:filesystem` or `wasi:sockets` is refused: do not use
+//!   `std::fs`, `std::net` or `std::env` in a control.
+//!
+//! # Findings
+//!
+//! Return one [`Finding`] per target the control looked at (`Target::File(path)`,
+//! `Target::Container(name)`, or `Target::Host` for a host-wide verdict), built with
+//! [`Finding::pass`], [`Finding::fail`], ... and [`Finding::with_evidence`]. A control that
+//! cannot judge says so with `error` or `skip` and a reason; it never passes silently.
+//!
+//! # What else is here
+//!
+//! - [`caps`]: a container's effective capability set, computed exactly as Docker does.
+//! - [`mode`]: "mode at most 0400" checks and `0644` formatting.
+//! - [`dockerd`] and [`daemon`]: dockerd options from its command line and `daemon.json`.
+//! - [`testing`]: an in-memory [`Facts`]/[`Admin`] host for unit tests.
+
+#![deny(missing_docs)]
+
+// Lets the generated bindings name this crate the same way from inside it and from the
+// control crates that expand its `export!` macro.
+extern crate self as bulkhead_sdk;
+
+pub mod bindings;
+pub mod caps;
+pub mod daemon;
+pub mod dockerd;
+pub mod facts;
+mod finding;
+pub mod mode;
+pub mod testing;
+
+pub use bindings::bulkhead::plugin::{
+    container_admin, docker, file_admin, filesystem, log, process, types,
+};
+pub use bindings::exports::bulkhead::plugin::control::Guest;
+pub use caps::{Capabilities, CapabilityOrigin, capability_origin, effective_capabilities};
+pub use container_admin::Tightening;
+pub use daemon::{Daemon, DaemonScan, scan_daemons};
+pub use docker::{Container, Mount};
+pub use dockerd::{CommandLine, DEFAULT_CONFIG_FILE, DaemonJson};
+pub use facts::{Admin, Facts, Host, MAX_READ};
+pub use finding::describe_error;
+pub use log::Level;
+pub use mode::{format_mode, mode_at_most};
+pub use process::DaemonProcess;
+pub use types::{ControlMetadata, Error, FileInfo, FileKind, Finding, Severity, Status, Target};
+
+/// Export `$ty` (a type implementing [`Guest`]) as the component's `control` interface.
+///
+/// Call it once, at the top level of the control crate: `bulkhead_sdk::export!(MyControl);`.
+/// It expands to nothing off wasm32, so the same crate also builds natively (as an `rlib` or
+/// `cdylib`) for unit tests and clippy: a native linker cannot export the component's
+/// `bulkhead:plugin/control@0.1.0#audit`-style symbol names.
+#[macro_export]
+macro_rules! export {
+    ($ty:ident) => {
+        #[cfg(target_arch = "wasm32")]
+        $crate::bindings::export!($ty with_types_in $crate::bindings);
+    };
+}
+
+/// Implementation details used by the generated bindings; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use wit_bindgen::rt;
+}

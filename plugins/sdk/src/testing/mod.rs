@@ -1,0 +1,285 @@
+//! An in-memory host for unit-testing controls natively: files, links, daemons, containers.
+//!
+//! [`FakeHost`] implements [`Facts`] and [`Admin`] the way the real host behaves: absolute
+//! paths only, `..` never above `/`, symbolic links (absolute or relative) followed inside the
+//! fake root, parent directories created implicitly (see [`fs`]). Mutating calls are recorded,
+//! not applied.
+//!
+//! ```
+//! use bulkhead_sdk::testing::{FakeHost, container};
+//! use bulkhead_sdk::Facts;
+//!
+//! let host = FakeHost::new()
+//!     .file("/etc/docker/tls/key.pem", 0o600, "-----BEGIN PRIVATE KEY-----")
+//!     .symlink("/etc/docker/key.pem", "tls/key.pem")
+//!     .dockerd(812, "/usr/bin/dockerd --tlsverify --tlskey /etc/docker/key.pem")
+//!     .container(container("web"));
+//! assert_eq!(host.resolve("/etc/docker/key.pem").unwrap(), "/etc/docker/tls/key.pem");
+//! assert_eq!(host.stat("/etc/docker/key.pem").unwrap().mode, 0o600);
+//! ```
+
+use crate::facts::{Admin, Facts};
+use crate::{Container, DaemonProcess, Error, FileInfo, Level, Tightening};
+use fs::{FakeFs, Node};
+use std::cell::RefCell;
+
+pub mod fs;
+
+/// A mutating call a control made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminCall {
+    /// `file-admin.chmod(path, mode)`.
+    Chmod(String, u32),
+    /// `container-admin.replace-container(name, change)`.
+    ReplaceContainer(String, Tightening),
+}
+
+/// An in-memory host (see the module doc). Build it with the chained methods.
+#[derive(Debug, Default)]
+pub struct FakeHost {
+    fs: FakeFs,
+    dockerd: Option<Result<Vec<DaemonProcess>, Error>>,
+    containers: Option<Result<Vec<Container>, Error>>,
+    admin_error: Option<Error>,
+    calls: RefCell<Vec<AdminCall>>,
+    logs: RefCell<Vec<(Level, String)>>,
+}
+
+/// A container with Docker's defaults: running, not privileged, no cap changes, no user.
+pub fn container(name: &str) -> Container {
+    Container {
+        id: format!("{name}-0123456789abcdef"),
+        name: name.to_owned(),
+        image: "busybox:latest".to_owned(),
+        state: "running".to_owned(),
+        privileged: false,
+        cap_add: Vec::new(),
+        cap_drop: Vec::new(),
+        user: String::new(),
+        readonly_rootfs: false,
+        network_mode: "bridge".to_owned(),
+        pid_mode: String::new(),
+        ipc_mode: "private".to_owned(),
+        security_opt: Vec::new(),
+        mounts: Vec::new(),
+        labels: Vec::new(),
+    }
+}
+
+impl FakeHost {
+    /// An empty host: only `/`, no daemon running, no containers.
+    pub fn new() -> Self {
+        FakeHost::default()
+    }
+
+    /// Add a regular file owned by root.
+    pub fn file(mut self, path: &str, mode: u32, content: impl AsRef<[u8]>) -> Self {
+        self.fs
+            .insert(path, Node::File(content.as_ref().to_vec()), mode);
+        self
+    }
+
+    /// Add a directory owned by root.
+    pub fn dir(mut self, path: &str, mode: u32) -> Self {
+        self.fs.insert(path, Node::Dir, mode);
+        self
+    }
+
+    /// Add a symbolic link at `path` pointing at `target` (absolute or relative).
+    pub fn symlink(mut self, path: &str, target: &str) -> Self {
+        self.fs.insert(path, Node::Link(target.to_owned()), 0o777);
+        self
+    }
+
+    /// Change the owner of an entry added before.
+    pub fn owner(mut self, path: &str, uid: u32, gid: u32) -> Self {
+        self.fs.set_owner(path, uid, gid);
+        self
+    }
+
+    /// Make every file-system call on `path` (as given or as resolved) fail with `error`.
+    pub fn fail(mut self, path: &str, error: Error) -> Self {
+        self.fs.fail(path, error);
+        self
+    }
+
+    /// Add a running `dockerd`; `command_line` is split on whitespace, `argv[0]` first.
+    pub fn dockerd(mut self, pid: u32, command_line: &str) -> Self {
+        let args = command_line.split_whitespace().map(str::to_owned).collect();
+        let list = self.dockerd.get_or_insert_with(|| Ok(Vec::new()));
+        list.as_mut()
+            .expect("dockerd() after dockerd_error()")
+            .push(DaemonProcess { pid, args });
+        self
+    }
+
+    /// Make listing `dockerd` processes fail.
+    pub fn dockerd_error(mut self, error: Error) -> Self {
+        self.dockerd = Some(Err(error));
+        self
+    }
+
+    /// Add a container (see [`container`] for one with Docker's defaults).
+    pub fn container(mut self, container: Container) -> Self {
+        let list = self.containers.get_or_insert_with(|| Ok(Vec::new()));
+        list.as_mut()
+            .expect("container() after containers_error()")
+            .push(container);
+        self
+    }
+
+    /// Make listing containers fail (daemon unreachable, ...).
+    pub fn containers_error(mut self, error: Error) -> Self {
+        self.containers = Some(Err(error));
+        self
+    }
+
+    /// Make every mutating call fail with `error` (it is still recorded).
+    pub fn admin_error(mut self, error: Error) -> Self {
+        self.admin_error = Some(error);
+        self
+    }
+
+    /// The mutating calls made so far, in order.
+    pub fn admin_calls(&self) -> Vec<AdminCall> {
+        self.calls.borrow().clone()
+    }
+
+    /// The log messages recorded so far, in order.
+    pub fn logs(&self) -> Vec<(Level, String)> {
+        self.logs.borrow().clone()
+    }
+
+    fn record(&self, call: AdminCall) -> Result<(), Error> {
+        self.calls.borrow_mut().push(call);
+        self.admin_error.clone().map_or(Ok(()), Err)
+    }
+}
+
+impl Facts for FakeHost {
+    fn stat(&self, path: &str) -> Result<FileInfo, Error> {
+        self.fs.stat(path, true)
+    }
+
+    fn lstat(&self, path: &str) -> Result<FileInfo, Error> {
+        self.fs.stat(path, false)
+    }
+
+    fn read_link(&self, path: &str) -> Result<String, Error> {
+        match self.fs.node(path, false)? {
+            Some(Node::Link(target)) => Ok(target.clone()),
+            _ => Err(Error::Invalid(format!("{path} is not a symbolic link"))),
+        }
+    }
+
+    fn resolve(&self, path: &str) -> Result<String, Error> {
+        self.fs.walk(path, true)
+    }
+
+    fn read_file(&self, path: &str, max_bytes: u32) -> Result<Vec<u8>, Error> {
+        match self.fs.node(path, true)? {
+            Some(Node::File(bytes)) => Ok(bytes.iter().copied().take(max_bytes as usize).collect()),
+            _ => Err(Error::Other(format!("{path} is a directory"))),
+        }
+    }
+
+    fn read_dir(&self, path: &str) -> Result<Vec<String>, Error> {
+        self.fs.children(path)
+    }
+
+    fn dockerd(&self) -> Result<Vec<DaemonProcess>, Error> {
+        self.dockerd.clone().unwrap_or(Ok(Vec::new()))
+    }
+
+    fn containers(&self) -> Result<Vec<Container>, Error> {
+        let mut list = self.containers.clone().unwrap_or(Ok(Vec::new()))?;
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(list)
+    }
+
+    fn inspect(&self, id: &str) -> Result<String, Error> {
+        let list = self.containers()?;
+        let found = list
+            .iter()
+            .find(|c| c.id == id || c.name == id)
+            .ok_or(Error::NotFound)?;
+        Ok(format!(
+            r#"{{"Id":"{}","Name":"/{}"}}"#,
+            found.id, found.name
+        ))
+    }
+
+    fn info(&self) -> Result<String, Error> {
+        self.containers()?;
+        Ok(r#"{"ServerVersion":"fake"}"#.to_owned())
+    }
+
+    fn log(&self, level: Level, message: &str) {
+        self.logs.borrow_mut().push((level, message.to_owned()));
+    }
+}
+
+impl Admin for FakeHost {
+    fn chmod(&self, path: &str, mode: u32) -> Result<(), Error> {
+        self.record(AdminCall::Chmod(path.to_owned(), mode))
+    }
+
+    fn replace_container(&self, name: &str, change: &Tightening) -> Result<String, Error> {
+        self.record(AdminCall::ReplaceContainer(name.to_owned(), change.clone()))?;
+        Ok(format!("{name}-replacement"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_delegate_to_the_fake_fs() {
+        let host = FakeHost::new()
+            .file("/etc/docker/tls/key.pem", 0o600, "KEY")
+            .owner("/etc/docker/tls/key.pem", 0, 999)
+            .symlink("/etc/docker/key.pem", "tls/key.pem");
+        assert_eq!(host.stat("/etc/docker/key.pem").unwrap().gid, 999);
+        assert_eq!(host.lstat("/etc/docker/key.pem").unwrap().mode, 0o777);
+        assert_eq!(
+            host.read_link("/etc/docker/key.pem").unwrap(),
+            "tls/key.pem"
+        );
+        assert!(host.read_link("/etc/docker/tls/key.pem").is_err());
+        assert_eq!(host.read_file("/etc/docker/key.pem", 2).unwrap(), b"KE");
+        assert!(host.read_file("/etc/docker", 2).is_err());
+        assert_eq!(host.read_dir("/etc/docker").unwrap(), ["key.pem", "tls"]);
+    }
+
+    #[test]
+    fn processes_and_containers() {
+        let host = FakeHost::new()
+            .dockerd(7, "/usr/bin/dockerd -H fd://")
+            .container(container("web"))
+            .container(container("db"));
+        assert_eq!(
+            Facts::dockerd(&host).unwrap()[0].args,
+            ["/usr/bin/dockerd", "-H", "fd://"]
+        );
+        let names: Vec<String> = host
+            .containers()
+            .unwrap()
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(names, ["db", "web"]);
+        assert!(host.inspect("web").unwrap().contains("\"/web\""));
+        assert_eq!(host.inspect("gone"), Err(Error::NotFound));
+        assert_eq!(Facts::dockerd(&FakeHost::new()).unwrap(), []);
+    }
+
+    #[test]
+    fn admin_calls_and_logs_are_recorded() {
+        let host = FakeHost::new().admin_error(Error::Denied);
+        assert_eq!(host.chmod("/k", 0o400), Err(Error::Denied));
+        assert_eq!(host.admin_calls(), [AdminCall::Chmod("/k".into(), 0o400)]);
+        host.log(Level::Warn, "careful");
+        assert_eq!(host.logs(), [(Level::Warn, "careful".to_owned())]);
+    }
+}

@@ -1,0 +1,10 @@
+//! bulkhead's integration tests: one binary, driving the real CLI against real files
+//! with real modes, a fake `--proc`, and the real Docker daemon.
+//!
+//! Tests that need Docker fail loudly when no daemon is reachable; they never skip.
+
+mod cli;
+mod containers;
+mod dropin;
+mod support;
+mod tls_key;
