@@ -3,40 +3,77 @@
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+use crate::bindings::control::Finding;
+use crate::cache::{self, Cache};
+use crate::caps::admin::{AdminCtx, AdminMode};
 use crate::caps::docker::{DEFAULT_DOCKER_HOST, DockerCtx};
 use crate::caps::fs::FsCtx;
 use crate::caps::process::ProcCtx;
 use crate::catalog::{self, Catalog, Control};
-use crate::cli::{Cli, Command, Format, Selection};
+use crate::cli::{Cli, Command, Format, PluginsCommand, Selection};
+use crate::config::Config;
 use crate::engine::Runtime;
 use crate::grants::Grants;
+use crate::journal::Journal;
 use crate::report::Report;
-use crate::runner::{Limits, Runner};
+use crate::runner::CallOutcome;
+use crate::runner::Runner;
+use crate::scope;
 use crate::state::RunContext;
+use crate::timings;
 
 /// Run the command line; returns the process exit code.
 pub async fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
+    timings::start();
     match cli.command {
         Command::Run(sel) => run(&sel, out).await,
         Command::Controls(sel) => controls(&sel, out).await,
+        Command::Plugins(PluginsCommand::List(sel)) => {
+            let s = session(&sel, Mode::Audit).await?;
+            crate::inspect::list(&s.catalog, sel.format, out)
+        }
+        Command::Plugins(PluginsCommand::Inspect(args)) => {
+            crate::inspect::inspect(&args, out).await
+        }
+        Command::Fix(args) => crate::fix::fix(&args, out).await,
+        Command::Rollback(args) => crate::fix::rollback(&args, out).await,
     }
 }
 
 /// Everything needed to load and run controls for one invocation.
-struct Session {
-    runner: Runner,
-    catalog: Catalog,
+pub(crate) struct Session {
+    /// Kept for the whole run: dropping it stops the epoch ticker, and with it every
+    /// deadline.
+    _runtime: Arc<Runtime>,
+    pub(crate) runner: Runner,
+    pub(crate) catalog: Catalog,
     /// The selected controls, in catalog order.
-    selected: Vec<Arc<Control>>,
-    root: String,
-    docker_host: String,
+    pub(crate) selected: Vec<Arc<Control>>,
+    pub(crate) root: String,
+    pub(crate) docker_host: String,
+    pub(crate) audit_only: bool,
 }
 
-async fn session(sel: &Selection) -> anyhow::Result<Session> {
+/// What a session's mutating calls do.
+pub(crate) enum Mode {
+    /// `run`: nothing may change.
+    Audit,
+    /// `fix`: record what would change.
+    Plan,
+    /// `fix --apply`: change, journaled in this directory.
+    Apply(std::path::PathBuf),
+}
+
+/// Whether the lockdown is on, from flag, environment (via clap) or configuration.
+pub(crate) fn audit_only(flag: bool, config: Option<&Path>) -> anyhow::Result<bool> {
+    Ok(flag || Config::load(config)?.audit_only)
+}
+
+pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Session> {
+    let config = Config::load(sel.config.as_deref())?;
     let fs = FsCtx::open(&sel.root).with_context(|| {
         format!(
             "cannot use --root {}: it must be an existing directory",
@@ -56,25 +93,57 @@ async fn session(sel: &Selection) -> anyhow::Result<Session> {
         .clone()
         .or_else(|| std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty()))
         .unwrap_or_else(|| DEFAULT_DOCKER_HOST.to_owned());
+    let root = display_root(&sel.root);
+    let admin = match mode {
+        Mode::Audit => AdminMode::Deny,
+        Mode::Plan => AdminMode::Plan,
+        Mode::Apply(dir) => {
+            let journal = Journal::create(&dir, &root, &docker_host).with_context(|| {
+                format!(
+                    "cannot start a journal in {} (use --journal DIR)",
+                    dir.display()
+                )
+            })?;
+            AdminMode::Apply(tokio::sync::Mutex::new(journal))
+        }
+    };
     let run = Arc::new(RunContext {
         fs,
         proc: ProcCtx::new(&sel.proc),
         docker: DockerCtx::new(docker_host.clone()),
+        admin: AdminCtx::new(admin),
     });
-    let limits = Limits {
-        deadline: Duration::from_secs(sel.timeout),
-        ..Limits::default()
-    };
-    let runner = Runner::new(run, limits);
+    let runner = Runner::new(run, config.limits.resolve(sel.timeout));
     let runtime = Arc::new(Runtime::new().context("cannot start the WebAssembly engine")?);
+    timings::mark("engine");
 
     let mut dirs = sel.plugin_dirs.clone();
-    for dir in catalog::default_plugin_dirs() {
+    for dir in &config.plugin_dirs {
+        if !dir.is_dir() {
+            bail!(
+                "plugin_dirs entry {} in {} is not a directory",
+                dir.display(),
+                config
+                    .path
+                    .as_deref()
+                    .unwrap_or(Path::new("the configuration"))
+                    .display()
+            );
+        }
+    }
+    for dir in config
+        .plugin_dirs
+        .iter()
+        .cloned()
+        .chain(catalog::default_plugin_dirs())
+    {
         if !dirs.contains(&dir) {
             dirs.push(dir);
         }
     }
-    let catalog = Catalog::load(&runtime, &runner, &dirs).await?;
+    let cache = cache::default_dir().and_then(|dir| Cache::open(&dir));
+    let catalog = Catalog::load(&runtime, &runner, &dirs, &config.trust, cache.as_ref()).await?;
+    timings::mark("catalog");
 
     let unknown: Vec<&String> = sel
         .only
@@ -104,15 +173,17 @@ async fn session(sel: &Selection) -> anyhow::Result<Session> {
         .cloned()
         .collect();
     Ok(Session {
+        _runtime: runtime,
         runner,
         catalog,
         selected,
-        root: display_root(&sel.root),
+        root,
         docker_host,
+        audit_only: sel.audit_only || config.audit_only,
     })
 }
 
-fn display_root(root: &Path) -> String {
+pub(crate) fn display_root(root: &Path) -> String {
     std::fs::canonicalize(root)
         .unwrap_or_else(|_| root.to_path_buf())
         .display()
@@ -120,30 +191,18 @@ fn display_root(root: &Path) -> String {
 }
 
 async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let s = session(sel).await?;
+    let s = session(sel, Mode::Audit).await?;
     let mut report = Report::new("audit", s.root.clone(), s.docker_host.clone());
+    report.audit_only = s.audit_only;
     // With --only, a broken drop-in that was not asked for does not fail the run.
     if sel.only.is_empty() {
         for failure in &s.catalog.failures {
             report.add_failure(failure);
         }
     }
-    let mut tasks = tokio::task::JoinSet::new();
-    for (index, control) in s.selected.iter().enumerate() {
-        let runner = s.runner.clone();
-        let control = control.clone();
-        tasks.spawn(async move {
-            let outcome = runner.audit(&control.pre, Grants::audit()).await;
-            (index, outcome)
-        });
-    }
-    let mut outcomes = Vec::with_capacity(s.selected.len());
-    while let Some(joined) = tasks.join_next().await {
-        outcomes.push(joined.context("a control's task failed")?);
-    }
-    outcomes.sort_by_key(|(index, _)| *index);
-    for (index, outcome) in outcomes {
-        report.add_run(&s.selected[index], outcome);
+    let outcomes = audit_all(&s).await?;
+    for (control, outcome) in s.selected.iter().zip(outcomes) {
+        report.add_run(control, outcome);
     }
     report.finish();
     match sel.format {
@@ -153,11 +212,48 @@ async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
     for failure in &s.catalog.failures {
         eprintln!("bulkhead: {failure}");
     }
+    timings::mark("total");
+    timings::report();
     Ok(report.exit_code())
 }
 
+/// The run's daemon paths, if any selected control declared `dockerd-config`.
+pub(crate) fn dockerd_paths(s: &Session) -> Vec<String> {
+    if s.selected
+        .iter()
+        .any(|c| scope::needs_dockerd_paths(&c.meta.reads))
+    {
+        scope::dockerd_paths(s.runner.run())
+    } else {
+        Vec::new()
+    }
+}
+
+/// Audit every selected control concurrently; outcomes in `s.selected` order.
+pub(crate) async fn audit_all(s: &Session) -> anyhow::Result<Vec<CallOutcome<Vec<Finding>>>> {
+    let dockerd_paths = dockerd_paths(s);
+    let mut tasks = tokio::task::JoinSet::new();
+    timings::mark("first_call");
+    for (index, control) in s.selected.iter().enumerate() {
+        let runner = s.runner.clone();
+        let control = control.clone();
+        let grants = Grants::audit(scope::scope_for(&control.meta.reads, &dockerd_paths));
+        tasks.spawn(async move {
+            let outcome = runner.audit(&control.pre, grants).await;
+            (index, outcome)
+        });
+    }
+    let mut outcomes = Vec::with_capacity(s.selected.len());
+    while let Some(joined) = tasks.join_next().await {
+        outcomes.push(joined.context("a control's task failed")?);
+    }
+    timings::mark("audits");
+    outcomes.sort_by_key(|(index, _)| *index);
+    Ok(outcomes.into_iter().map(|(_, o)| o).collect())
+}
+
 async fn controls(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let s = session(sel).await?;
+    let s = session(sel, Mode::Audit).await?;
     match sel.format {
         Format::Json => {
             let list: Vec<_> = s

@@ -17,6 +17,8 @@ use thiserror::Error;
 use crate::bindings::PluginPre;
 use crate::bindings::control::ControlMetadata;
 use crate::bindings::types::Severity;
+use crate::cache::Cache;
+use crate::config::Trust;
 use crate::engine::Runtime;
 use crate::runner::Runner;
 use crate::state::HostState;
@@ -76,7 +78,7 @@ pub struct Metadata {
 }
 
 impl Metadata {
-    fn validate(raw: ControlMetadata) -> Result<Self, String> {
+    pub fn validate(raw: ControlMetadata) -> Result<Self, String> {
         let id_ok = !raw.id.is_empty()
             && raw.id.len() <= 64
             && raw
@@ -89,6 +91,7 @@ impl Metadata {
                 truncate(&raw.id, 80)
             ));
         }
+        crate::scope::validate_reads(&raw.id, &raw.reads)?;
         if raw.title.trim().is_empty() {
             return Err(format!("metadata of {} has an empty title", raw.id));
         }
@@ -235,6 +238,8 @@ impl Catalog {
         runtime: &Arc<Runtime>,
         runner: &Runner,
         plugin_dirs: &[PathBuf],
+        trust: &Trust,
+        cache: Option<&Cache>,
     ) -> Result<Catalog, CatalogError> {
         let mut sources: Vec<(String, Source, Result<Vec<u8>, String>)> = bundled::BUNDLED
             .iter()
@@ -254,8 +259,14 @@ impl Catalog {
         let loads = sources.into_iter().map(|(name, source, bytes)| {
             let runtime = runtime.clone();
             let runner = runner.clone();
+            // Bundled controls are part of this binary; pins are for drop-ins.
+            let trust = match source {
+                Source::Bundled => None,
+                Source::File(_) => Some(trust.clone()),
+            };
+            let cache = cache.cloned();
             async move {
-                let loaded = load_one(&runtime, &runner, bytes).await;
+                let loaded = load_one(&runtime, &runner, bytes, trust.as_ref(), cache).await;
                 (name, source, loaded)
             }
         });
@@ -295,23 +306,42 @@ async fn load_one(
     runtime: &Arc<Runtime>,
     runner: &Runner,
     bytes: Result<Vec<u8>, String>,
+    trust: Option<&Trust>,
+    cache: Option<Cache>,
 ) -> Result<(Metadata, String, PluginPre<HostState>), String> {
     let bytes = bytes?;
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let sha256 = sha256_hex(&bytes);
+    if let Some(trust) = trust {
+        trust.admit_bytes(&sha256)?;
+    }
     // Compiling is CPU-bound: keep it off the async workers.
-    let compile_rt = runtime.clone();
-    let pre = tokio::task::spawn_blocking(move || compile_rt.prepare(&bytes))
-        .await
-        .map_err(|e| format!("compiler thread failed: {e}"))?
-        .map_err(|e| e.to_string())?;
+    let rt = runtime.clone();
+    let hash = sha256.clone();
+    let pre = tokio::task::spawn_blocking(move || {
+        let component = match &cache {
+            Some(cache) => cache.load_or_compile(rt.engine(), &hash, || rt.compile(&bytes))?,
+            None => rt.compile(&bytes)?,
+        };
+        rt.link(&component)
+    })
+    .await
+    .map_err(|e| format!("compiler thread failed: {e}"))?
+    .map_err(|e| e.to_string())?;
     let outcome = runner.metadata(&pre).await;
     let raw = outcome
         .result
         .map_err(|e| format!("metadata() failed: {e}"))?;
     let meta = Metadata::validate(raw)?;
+    if let Some(trust) = trust {
+        trust.admit_id(&meta.id, &sha256)?;
+    }
     Ok((meta, sha256, pre))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The sha256 of `bytes`, lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -20,6 +20,97 @@ pub enum Command {
     Run(Selection),
     /// List the controls that would run: id, title, version, source.
     Controls(Selection),
+    /// Plan the fixes for failing targets (a dry run); `--apply` makes them, journaled.
+    Fix(FixArgs),
+    /// Undo every change of a `fix --apply` run, from its journal.
+    Rollback(RollbackArgs),
+    /// Drop-in controls: list them, or inspect one before trusting it.
+    #[command(subcommand)]
+    Plugins(PluginsCommand),
+}
+
+/// Flags of `fix`.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Which controls, where, and how to report.
+    #[command(flatten)]
+    pub sel: Selection,
+
+    /// Only fix targets matching PATTERN (`*` matches anything), e.g. `container:web`
+    /// or `file:/etc/docker/*`. Repeatable.
+    #[arg(long = "target", value_name = "PATTERN")]
+    pub targets: Vec<String>,
+
+    /// Make the changes (journaled; undo with `bulkhead rollback`). Without it, nothing
+    /// changes and the plan is printed.
+    #[arg(long)]
+    pub apply: bool,
+
+    /// Where the journal goes.
+    #[arg(long, value_name = "DIR", default_value = crate::journal::DEFAULT_JOURNAL)]
+    pub journal: PathBuf,
+}
+
+/// Flags of `rollback`.
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The run to undo (its id, as `fix --apply` printed it).
+    #[arg(
+        value_name = "RUN-ID",
+        required_unless_present = "last",
+        conflicts_with = "last"
+    )]
+    pub run_id: Option<String>,
+
+    /// Undo the newest run in the journal.
+    #[arg(long)]
+    pub last: bool,
+
+    /// Where the journal is.
+    #[arg(long, value_name = "DIR", default_value = crate::journal::DEFAULT_JOURNAL)]
+    pub journal: PathBuf,
+
+    /// Configuration file (for `audit_only`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Lockdown: refuse (also `BULKHEAD_AUDIT_ONLY=1` or the configuration).
+    #[arg(
+        long = "audit-only",
+        env = "BULKHEAD_AUDIT_ONLY",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub audit_only: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `bulkhead plugins ...`
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// Every control found (bundled and drop-in), where from, and whether it can run.
+    List(Selection),
+    /// What a `.wasm` control is, what it imports, and whether this host would run it.
+    /// Exits 2 when it would not.
+    Inspect(InspectArgs),
+}
+
+/// Flags of `plugins inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The component to inspect.
+    #[arg(value_name = "FILE.wasm")]
+    pub file: PathBuf,
+
+    /// Configuration file (for trust pins); default `/etc/bulkhead/config.toml` if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Output formats.
@@ -60,7 +151,21 @@ pub struct Selection {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
-    /// Wall-clock limit for one call into a control, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub timeout: u64,
+    /// Wall-clock limit for one call into a control, in seconds [default: 30, or
+    /// `[limits] timeout_secs` from the configuration].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+
+    /// Configuration file; default `/etc/bulkhead/config.toml` when it exists.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Lockdown: refuse every mutating path (also `BULKHEAD_AUDIT_ONLY=1` or
+    /// `audit_only = true` in the configuration). The report states the mode.
+    #[arg(
+        long = "audit-only",
+        env = "BULKHEAD_AUDIT_ONLY",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub audit_only: bool,
 }

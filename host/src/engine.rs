@@ -35,6 +35,9 @@ pub enum LoadError {
         /// Why it is refused.
         why: &'static str,
     },
+    /// Several refused imports, every one named.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Refused(Vec<LoadError>),
     /// The component was built against a contract this host does not implement.
     #[error(
         "imports {import}, but this host implements {WIT_PACKAGE}; rebuild the control against it"
@@ -48,8 +51,30 @@ pub enum LoadError {
     Link(String),
 }
 
-/// What this host provides to components, by import name prefix.
-fn import_policy(name: &str) -> Result<(), LoadError> {
+/// What an import gives a component, as `plugins inspect` shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// A read-only bulkhead capability (or the shared types).
+    ReadOnly,
+    /// A mutating bulkhead capability: only `fix --apply` grants it.
+    Mutating,
+    /// Standard WASI plumbing: stdio (captured), clocks, random, exit.
+    Wasi,
+}
+
+impl ImportKind {
+    /// A short label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportKind::ReadOnly => "read-only",
+            ImportKind::Mutating => "mutating",
+            ImportKind::Wasi => "wasi",
+        }
+    }
+}
+
+/// What this host provides to components, by import name; refusals say why.
+pub fn classify_import(name: &str) -> Result<ImportKind, LoadError> {
     let forbidden = |why| {
         Err(LoadError::ForbiddenImport {
             import: name.to_owned(),
@@ -58,22 +83,23 @@ fn import_policy(name: &str) -> Result<(), LoadError> {
     };
     if let Some(rest) = name.strip_prefix("bulkhead:plugin/") {
         // `interface@version`: wasmtime links any 0.1.x against 0.1.0.
-        let compatible = rest
-            .split_once('@')
-            .is_some_and(|(_, version)| version.starts_with("0.1."));
-        return if compatible {
-            Ok(())
-        } else {
-            Err(LoadError::IncompatibleWit {
+        let (interface, version) = rest.split_once('@').unwrap_or((rest, ""));
+        if !version.starts_with("0.1.") {
+            return Err(LoadError::IncompatibleWit {
                 import: name.to_owned(),
-            })
+            });
+        }
+        return match interface {
+            "types" | "filesystem" | "process" | "docker" | "log" => Ok(ImportKind::ReadOnly),
+            "file-admin" | "container-admin" => Ok(ImportKind::Mutating),
+            _ => forbidden("unknown interface"),
         };
     }
     let wasi_interface = name
         .strip_prefix("wasi:")
         .map(|rest| rest.split('/').next().unwrap_or(""));
     match wasi_interface {
-        Some("io" | "cli" | "clocks" | "random") => Ok(()),
+        Some("io" | "cli" | "clocks" | "random") => Ok(ImportKind::Wasi),
         Some("filesystem") => {
             forbidden("controls reach files only through bulkhead:plugin/filesystem")
         }
@@ -132,18 +158,44 @@ impl Runtime {
         &self.engine
     }
 
-    /// Compile `bytes`, check its imports against the policy, and pre-link it.
-    pub fn prepare(&self, bytes: &[u8]) -> Result<PluginPre<HostState>, LoadError> {
-        let component = Component::new(&self.engine, bytes)
-            .map_err(|e| LoadError::Invalid(format!("{e:#}")))?;
-        for (name, _) in component.component_type().imports(&self.engine) {
-            import_policy(name)?;
+    /// Compile `bytes` into a component (no imports checked yet).
+    pub fn compile(&self, bytes: &[u8]) -> Result<Component, LoadError> {
+        Component::new(&self.engine, bytes).map_err(|e| LoadError::Invalid(format!("{e:#}")))
+    }
+
+    /// The names of everything `component` imports.
+    pub fn imports(&self, component: &Component) -> Vec<String> {
+        component
+            .component_type()
+            .imports(&self.engine)
+            .map(|(name, _)| name.to_owned())
+            .collect()
+    }
+
+    /// Check the imports of `component` against the policy, then pre-link it.
+    pub fn link(&self, component: &Component) -> Result<PluginPre<HostState>, LoadError> {
+        let mut refused: Vec<LoadError> = self
+            .imports(component)
+            .iter()
+            .filter_map(|name| classify_import(name).err())
+            .collect();
+        // A contract mismatch explains everything else: say it first.
+        refused.sort_by_key(|e| !matches!(e, LoadError::IncompatibleWit { .. }));
+        match refused.len() {
+            0 => {}
+            1 => return Err(refused.remove(0)),
+            _ => return Err(LoadError::Refused(refused)),
         }
         let pre = self
             .linker
-            .instantiate_pre(&component)
+            .instantiate_pre(component)
             .map_err(|e| LoadError::Link(format!("{e:#}")))?;
         PluginPre::new(pre).map_err(|e| LoadError::Link(format!("{e:#}")))
+    }
+
+    /// Compile and link `bytes`.
+    pub fn prepare(&self, bytes: &[u8]) -> Result<PluginPre<HostState>, LoadError> {
+        self.link(&self.compile(bytes)?)
     }
 }
 
@@ -162,6 +214,7 @@ mod tests {
 
     #[rstest::rstest]
     #[case::own_contract("bulkhead:plugin/filesystem@0.1.0", true)]
+    #[case::mutating("bulkhead:plugin/file-admin@0.1.0", true)]
     #[case::own_contract_newer_patch("bulkhead:plugin/docker@0.1.3", true)]
     #[case::future_contract("bulkhead:plugin/docker@0.2.0", false)]
     #[case::stdio("wasi:cli/stderr@0.2.6", true)]
@@ -169,7 +222,8 @@ mod tests {
     #[case::wasi_filesystem("wasi:filesystem/types@0.2.6", false)]
     #[case::wasi_sockets("wasi:sockets/tcp@0.2.6", false)]
     #[case::unknown("acme:backdoor/shell", false)]
+    #[case::unknown_own_interface("bulkhead:plugin/shell@0.1.0", false)]
     fn import_policy_cases(#[case] name: &str, #[case] allowed: bool) {
-        assert_eq!(import_policy(name).is_ok(), allowed, "{name}");
+        assert_eq!(classify_import(name).is_ok(), allowed, "{name}");
     }
 }

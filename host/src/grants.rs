@@ -89,29 +89,78 @@ impl fmt::Display for Call {
     }
 }
 
+/// The files a control may read: the prefixes it declared, plus exact paths the host
+/// adds for named sets (see [`crate::scope`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadScope {
+    prefixes: Vec<String>,
+    exact: Vec<String>,
+}
+
+impl ReadScope {
+    /// A scope of directory prefixes (absolute, normalised) and exact paths.
+    pub fn new(prefixes: Vec<String>, exact: Vec<String>) -> Self {
+        ReadScope { prefixes, exact }
+    }
+
+    /// Whether the absolute, normalised `path` is in scope: equal to or under a prefix,
+    /// or one of the exact paths.
+    pub fn contains(&self, path: &str) -> bool {
+        self.exact.iter().any(|p| p == path)
+            || self.prefixes.iter().any(|prefix| {
+                prefix == "/"
+                    || path == prefix
+                    || path
+                        .strip_prefix(prefix.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+    }
+}
+
 /// The set of grants one control holds for one call into it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Grants(Vec<Grant>);
+pub struct Grants {
+    grants: Vec<Grant>,
+    reads: ReadScope,
+}
 
 impl Grants {
     /// Nothing at all: what `metadata()` runs with.
     pub fn none() -> Self {
-        Grants(Vec::new())
+        Grants::default()
     }
 
-    /// What `bulkhead run` grants: observe, never change.
-    pub fn audit() -> Self {
-        Grants(vec![
-            Grant::ReadFiles,
-            Grant::ReadProcesses,
-            Grant::ReadDocker,
-            Grant::Log,
-        ])
+    /// What `bulkhead run` grants: observe, never change; files only within `reads`.
+    pub fn audit(reads: ReadScope) -> Self {
+        Grants {
+            grants: vec![
+                Grant::ReadFiles,
+                Grant::ReadProcesses,
+                Grant::ReadDocker,
+                Grant::Log,
+            ],
+            reads,
+        }
+    }
+
+    /// What `bulkhead fix` grants to `remediate`: the audit grants plus changes, which
+    /// the run's admin mode then plans or applies.
+    pub fn remediate(reads: ReadScope) -> Self {
+        let mut grants = Grants::audit(reads);
+        grants
+            .grants
+            .extend([Grant::ChangeFiles, Grant::ChangeContainers]);
+        grants
     }
 
     /// Whether `call` is allowed.
     pub fn allows(&self, call: Call) -> bool {
-        self.0.contains(&call.required())
+        self.grants.contains(&call.required())
+    }
+
+    /// Whether a file read of the absolute, normalised `path` is in scope.
+    pub fn may_read(&self, path: &str) -> bool {
+        self.allows(Call::ReadFile) && self.reads.contains(path)
     }
 }
 
@@ -143,7 +192,7 @@ mod tests {
 
     #[test]
     fn audit_grants_never_allow_a_change() {
-        let audit = Grants::audit();
+        let audit = Grants::audit(ReadScope::default());
         assert!(!audit.allows(Call::Chmod));
         assert!(!audit.allows(Call::ReplaceContainer));
         assert!(audit.allows(Call::Stat));
@@ -157,5 +206,31 @@ mod tests {
         for call in [Call::Stat, Call::Log, Call::Containers, Call::Chmod] {
             assert!(!none.allows(call), "{call} allowed without grants");
         }
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::*;
+
+    #[rstest::rstest]
+    #[case::the_prefix_itself("/etc/docker", true)]
+    #[case::under_the_prefix("/etc/docker/certs.d/r/client.key", true)]
+    #[case::sibling_with_same_start("/etc/dockerfile", false)]
+    #[case::parent("/etc", false)]
+    #[case::elsewhere("/etc/shadow", false)]
+    #[case::exact_path("/srv/tls/key.pem", true)]
+    #[case::under_an_exact_path("/srv/tls/key.pem/x", false)]
+    fn read_scope(#[case] path: &str, #[case] allowed: bool) {
+        let scope = ReadScope::new(vec!["/etc/docker".into()], vec!["/srv/tls/key.pem".into()]);
+        assert_eq!(Grants::audit(scope).may_read(path), allowed, "{path}");
+    }
+
+    #[test]
+    fn no_read_scope_without_the_read_grant() {
+        let scope = ReadScope::new(vec!["/".into()], vec![]);
+        let mut grants = Grants::audit(scope);
+        grants.grants.clear();
+        assert!(!grants.may_read("/etc"));
     }
 }

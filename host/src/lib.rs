@@ -10,11 +10,19 @@
 
 pub mod app;
 pub mod bindings;
+pub mod cache;
 pub mod caps;
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod engine;
+pub mod fix;
 pub mod grants;
+pub mod inspect;
+pub mod journal;
+pub mod replace;
 pub mod report;
 pub mod runner;
+pub mod scope;
 pub mod state;
+pub mod timings;

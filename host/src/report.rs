@@ -126,6 +126,8 @@ pub struct Report {
     pub schema: &'static str,
     /// `audit` for `bulkhead run`.
     pub mode: &'static str,
+    /// Whether the lockdown (`--audit-only`) was on: no mutating path could run.
+    pub audit_only: bool,
     /// The bulkhead version that wrote it.
     pub bulkhead_version: &'static str,
     /// The audited root directory.
@@ -146,6 +148,7 @@ impl Report {
         Report {
             schema: SCHEMA,
             mode,
+            audit_only: false,
             bulkhead_version: env!("CARGO_PKG_VERSION"),
             root,
             docker_host,

@@ -9,6 +9,7 @@ use wasmtime::{Store, StoreLimitsBuilder, UpdateDeadline};
 
 use crate::bindings::PluginPre;
 use crate::bindings::control::{ControlMetadata, Finding};
+use crate::bindings::types::{Error as WitError, Target};
 use crate::grants::Grants;
 use crate::state::{CallRecord, HostState, RunContext};
 
@@ -62,6 +63,11 @@ impl Runner {
         Runner { run, limits }
     }
 
+    /// The run's shared capability contexts.
+    pub fn run(&self) -> &RunContext {
+        &self.run
+    }
+
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
         &self.limits
@@ -94,7 +100,7 @@ impl Runner {
                 .await
         };
         let result = self.bounded(call).await;
-        finish(store, result, start)
+        self.finish(store, result, start)
     }
 
     /// Call `audit()` with `grants`, and check what comes back against the limits.
@@ -116,7 +122,28 @@ impl Runner {
             .bounded(call)
             .await
             .and_then(|findings| self.check_findings(findings));
-        finish(store, result, start)
+        self.finish(store, result, start)
+    }
+
+    /// Call `remediate(target)` with `grants`; the run's admin mode decides whether the
+    /// changes it asks for are planned or applied.
+    pub async fn remediate(
+        &self,
+        pre: &PluginPre<HostState>,
+        grants: Grants,
+        target: Target,
+    ) -> CallOutcome<Result<(), WitError>> {
+        let mut store = self.store(pre, grants);
+        let start = Instant::now();
+        let call = async {
+            let plugin = pre.instantiate_async(&mut store).await?;
+            plugin
+                .bulkhead_plugin_control()
+                .call_remediate(&mut store, &target)
+                .await
+        };
+        let result = self.bounded(call).await;
+        self.finish(store, result, start)
     }
 
     async fn bounded<T>(
@@ -135,15 +162,25 @@ impl Runner {
 
     fn describe_trap(&self, err: &wasmtime::Error) -> String {
         let text = format!("{err:#}");
-        if text.contains("forcing trap when growing memory") {
+        if text.contains("forcing trap when growing memory")
+            || text.contains("forcing a memory growth failure")
+        {
             return format!(
                 "exceeded the memory limit of {} MiB",
                 self.limits.memory_bytes >> 20
             );
         }
-        // The first line carries the reason; the rest is a wasm backtrace.
-        let first = text.lines().next().unwrap_or("unknown trap");
-        format!("trapped: {first}")
+        if text.contains("write beyond capacity of MemoryOutputPipe") {
+            return format!(
+                "wrote more than the log limit of {} bytes to stdout/stderr",
+                self.limits.max_log_bytes
+            );
+        }
+        // `{err:#}` starts with a backtrace header; the reason is the trap itself.
+        match err.downcast_ref::<wasmtime::Trap>() {
+            Some(trap) => format!("trapped: {trap}"),
+            None => format!("trapped: {}", err.root_cause()),
+        }
     }
 
     fn check_findings(&self, findings: Vec<Finding>) -> Result<Vec<Finding>, String> {
@@ -171,12 +208,26 @@ impl Runner {
         }
         Ok(findings)
     }
-}
 
-fn finish<T>(store: Store<HostState>, result: Result<T, String>, start: Instant) -> CallOutcome<T> {
-    CallOutcome {
-        result,
-        record: store.into_data().finish(),
-        elapsed: start.elapsed(),
+    /// End a call: take its record, and turn a log-limit breach into an error.
+    fn finish<T>(
+        &self,
+        store: Store<HostState>,
+        result: Result<T, String>,
+        start: Instant,
+    ) -> CallOutcome<T> {
+        let record = store.into_data().finish();
+        let result = match result {
+            Ok(_) if record.log_truncated => Err(format!(
+                "logged more than the limit of {} bytes",
+                self.limits.max_log_bytes
+            )),
+            other => other,
+        };
+        CallOutcome {
+            result,
+            record,
+            elapsed: start.elapsed(),
+        }
     }
 }

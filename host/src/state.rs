@@ -9,6 +9,7 @@ use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
+use crate::caps::admin::AdminCtx;
 use crate::caps::docker::DockerCtx;
 use crate::caps::fs::FsCtx;
 use crate::caps::process::ProcCtx;
@@ -22,6 +23,29 @@ pub struct RunContext {
     pub proc: ProcCtx,
     /// The Docker daemon and its snapshot.
     pub docker: DockerCtx,
+    /// What mutating calls do in this run.
+    pub admin: AdminCtx,
+}
+
+/// One change a control asked for, as planned or made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeRecord {
+    /// `chmod` or `replace-container`.
+    pub action: &'static str,
+    /// `file:<path>` or `container:<name>`.
+    pub target: String,
+    /// The state before.
+    pub before: String,
+    /// The state after.
+    pub after: String,
+    /// For containers, the equivalent `docker run` line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker_run: Option<String>,
+    /// `planned`, `applied`, `unchanged`, `skipped` or `failed`.
+    pub status: &'static str,
+    /// Why it was skipped or failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// One line a control logged.
@@ -40,6 +64,8 @@ pub struct CallRecord {
     pub denials: Vec<Denial>,
     /// Log lines, up to the limit.
     pub log: Vec<LogLine>,
+    /// Changes asked for through the mutating capabilities.
+    pub changes: Vec<ChangeRecord>,
     log_bytes: usize,
     /// Whether lines were dropped for the log limit.
     pub log_truncated: bool,
@@ -60,6 +86,13 @@ impl CallRecord {
         // A control looping on a denied call must not grow the report without bound.
         if self.denials.len() < 1000 {
             self.denials.push(denial);
+        }
+    }
+
+    /// Record a change (planned or made).
+    pub fn change(&mut self, change: ChangeRecord) {
+        if self.changes.len() < 1000 {
+            self.changes.push(change);
         }
     }
 

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use crate::support::{Host, workspace};
 
 /// Build the example once per test run; returns the directory holding its `.wasm`.
-fn example_plugin_dir() -> &'static PathBuf {
+pub fn example_plugin_dir() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let example = workspace().join("examples/third-party-control");

@@ -3,8 +3,12 @@
 //!
 //! Tests that need Docker fail loudly when no daemon is reachable; they never skip.
 
+mod cache;
 mod cli;
 mod containers;
 mod dropin;
+mod fix;
+mod hostile;
+mod plugins;
 mod support;
 mod tls_key;

@@ -14,8 +14,9 @@ pub const LABEL: &str = "bulkhead.test=1";
 /// The `bulkhead` binary under test.
 pub fn bulkhead() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_bulkhead"));
-    // Keep the user's drop-in directories out of the tests.
+    // Keep the user's drop-in directories and compile cache out of the tests.
     cmd.env("XDG_CONFIG_HOME", "/nonexistent-bulkhead-test-config");
+    cmd.env("BULKHEAD_CACHE_DIR", workspace().join("target/test-cache"));
     cmd
 }
 

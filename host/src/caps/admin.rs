@@ -1,35 +1,139 @@
 //! The mutating capabilities, `file-admin` and `container-admin`.
 //!
-//! No grant set handed out today includes them (`fix --apply` will), so every call is
-//! refused, recorded, and answered with `denied`. They are linked anyway so that a
-//! control importing them still instantiates and its attempt shows in the report.
+//! They do something only when the grants allow it (`bulkhead fix`) and then according
+//! to the run's [`AdminMode`]: `Plan` records what would change and changes nothing;
+//! `Apply` writes a synced journal entry, makes the change, and marks it done. Every
+//! change must only tighten: a chmod may only clear bits, a container copy may only add
+//! `CapDrop` entries. In `run` the grants refuse every call, and the refusal is recorded.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde_json::Value;
+use tokio::sync::Mutex;
 use wasmtime::component::{HasData, Linker};
 
 use super::check;
+use super::docker::{DockerCtx, connect};
+use super::fs::{FsCtx, host_path, scoped};
 use crate::bindings::container_admin::{self, Tightening};
 use crate::bindings::file_admin;
 use crate::bindings::types::Error as WitError;
 use crate::grants::{Call, Grants};
-use crate::state::{CallRecord, HostState};
+use crate::journal::{Change, Journal, Line};
+use crate::replace;
+use crate::state::{CallRecord, ChangeRecord, HostState};
+
+/// What a granted mutating call does.
+pub enum AdminMode {
+    /// Nothing may change (`run`); grants refuse every call anyway.
+    Deny,
+    /// Record the change, make none (`fix`).
+    Plan,
+    /// Make the change, journaled (`fix --apply`).
+    Apply(Mutex<Journal>),
+}
+
+/// Per-run state of the mutating capabilities.
+pub struct AdminCtx {
+    mode: AdminMode,
+    applied: AtomicU32,
+    /// Test hook: abort the process after this many applied changes.
+    crash_after: Option<u32>,
+}
+
+impl AdminCtx {
+    /// A context in `mode`.
+    pub fn new(mode: AdminMode) -> Self {
+        AdminCtx {
+            mode,
+            applied: AtomicU32::new(0),
+            crash_after: std::env::var("BULKHEAD_TEST_CRASH_AFTER_CHANGES")
+                .ok()
+                .and_then(|n| n.parse().ok()),
+        }
+    }
+
+    /// The journal's run id, when applying.
+    pub async fn run_id(&self) -> Option<String> {
+        match &self.mode {
+            AdminMode::Apply(journal) => Some(journal.lock().await.run_id.clone()),
+            _ => None,
+        }
+    }
+
+    fn applied_one(&self) {
+        let n = self.applied.fetch_add(1, Ordering::SeqCst) + 1;
+        if self.crash_after == Some(n) {
+            eprintln!("bulkhead: test hook: aborting after {n} applied change(s)");
+            std::process::abort();
+        }
+    }
+}
 
 /// A control's view of the mutating capabilities for one call.
 pub struct AdminView<'a> {
+    fs: &'a FsCtx,
+    docker: &'a DockerCtx,
+    admin: &'a AdminCtx,
     grants: &'a Grants,
     record: &'a mut CallRecord,
 }
 
+fn journal_error(e: impl std::fmt::Display) -> WitError {
+    WitError::Unavailable(format!("cannot write the journal, nothing changed: {e}"))
+}
+
 impl file_admin::Host for AdminView<'_> {
     async fn chmod(&mut self, path: String, mode: u32) -> Result<(), WitError> {
-        check(
-            self.grants,
-            self.record,
-            Call::Chmod,
-            &format!("{path} {mode:04o}"),
-        )?;
-        Err(WitError::Unavailable(
-            "chmod is not implemented by this host".to_owned(),
-        ))
+        let argument = format!("{path} {mode:04o}");
+        check(self.grants, self.record, Call::Chmod, &argument)?;
+        // A control may only change what it may read.
+        let rel = scoped(self.fs, self.grants, self.record, Call::Chmod, &path, true)?;
+        let mode = mode & 0o7777;
+        let before = self.fs.mode_of(&path, &rel)?;
+        if mode & !before != 0 {
+            return Err(WitError::Invalid(format!(
+                "chmod {mode:04o} {path} would add permission bits to {before:04o}; \
+                 bulkhead only tightens"
+            )));
+        }
+        let resolved = host_path(&rel);
+        let mut change = ChangeRecord {
+            action: "chmod",
+            target: format!("file:{resolved}"),
+            before: format!("{before:04o}"),
+            after: format!("{mode:04o}"),
+            docker_run: None,
+            status: "planned",
+            detail: None,
+        };
+        if before == mode {
+            change.status = "unchanged";
+            self.record.change(change);
+            return Ok(());
+        }
+        let AdminMode::Apply(journal) = &self.admin.mode else {
+            self.record.change(change);
+            return Ok(());
+        };
+        let mut journal = journal.lock().await;
+        let seq = journal
+            .intent(Change::Chmod {
+                path: resolved,
+                before,
+                after: mode,
+            })
+            .map_err(journal_error)?;
+        let result = self.fs.set_mode(&path, &rel, mode);
+        change.status = if result.is_ok() { "applied" } else { "failed" };
+        if result.is_ok() {
+            journal.append(&Line::Done { seq }).map_err(journal_error)?;
+        }
+        drop(journal);
+        self.record.change(change);
+        result?;
+        self.admin.applied_one();
+        Ok(())
     }
 }
 
@@ -41,10 +145,140 @@ impl container_admin::Host for AdminView<'_> {
     ) -> Result<String, WitError> {
         let argument = format!("{name} cap-drop={}", change.cap_drop.join(","));
         check(self.grants, self.record, Call::ReplaceContainer, &argument)?;
-        Err(WitError::Unavailable(
-            "replace-container is not implemented by this host".to_owned(),
-        ))
+        let snapshot = self.docker.snapshot().await?;
+        let container = snapshot
+            .containers()
+            .iter()
+            .find(|c| c.name == name)
+            .cloned()
+            .ok_or(WitError::NotFound)?;
+        let cap_drop = replace::tightened_cap_drop(&container.cap_drop, &change.cap_drop)
+            .map_err(WitError::Invalid)?;
+        let inspect: Value = snapshot
+            .inspect_doc(&container.id)
+            .and_then(|doc| serde_json::from_str(doc).ok())
+            .ok_or(WitError::NotFound)?;
+        let mut record = ChangeRecord {
+            action: "replace-container",
+            target: format!("container:{name}"),
+            before: format!("CapDrop={:?}", container.cap_drop),
+            after: String::new(),
+            docker_run: None,
+            status: "unchanged",
+            detail: None,
+        };
+        let Some(cap_drop) = cap_drop else {
+            self.record.change(record);
+            return Ok(container.id);
+        };
+        record.after = format!("CapDrop={cap_drop:?}");
+        record.docker_run = Some(replace::docker_run_line(&inspect, &cap_drop));
+        record.status = "planned";
+        let AdminMode::Apply(journal) = &self.admin.mode else {
+            self.record.change(record);
+            return Ok(container.id);
+        };
+        let outcome = apply_replace(self.docker, journal, &name, &container.id, &cap_drop).await;
+        match &outcome {
+            Ok(_) => record.status = "applied",
+            Err(Skip(why)) => {
+                record.status = "skipped";
+                record.detail = Some(why.clone());
+            }
+            Err(Failed(why)) => {
+                record.status = "failed";
+                record.detail = Some(why.clone());
+            }
+        }
+        self.record.change(record);
+        match outcome {
+            Ok(id) => {
+                self.admin.applied_one();
+                Ok(id)
+            }
+            Err(Skip(why) | Failed(why)) => Err(WitError::Unavailable(why)),
+        }
     }
+}
+
+/// Why a replacement did not happen.
+enum NotApplied {
+    /// The target changed since the audit: left alone.
+    Skip(String),
+    /// Something failed; what was done was undone where possible.
+    Failed(String),
+}
+use NotApplied::{Failed, Skip};
+
+async fn apply_replace(
+    docker_ctx: &DockerCtx,
+    journal: &Mutex<Journal>,
+    name: &str,
+    audited_id: &str,
+    cap_drop: &[String],
+) -> Result<String, NotApplied> {
+    let docker = connect(docker_ctx.endpoint()).await.map_err(Failed)?;
+    let current = replace::inspect(&docker, name).await.map_err(Failed)?;
+    let Some(current) = current.filter(|c| c["Id"] == audited_id) else {
+        return Err(Skip(format!(
+            "container {name} changed since the audit (it is no longer {}); not replaced",
+            &audited_id[..audited_id.len().min(12)]
+        )));
+    };
+    let (body, networks) = replace::copy_body(&current, cap_drop).map_err(Failed)?;
+    let was_running = current["State"]["Running"].as_bool().unwrap_or(false);
+    let mut journal = journal.lock().await;
+    let backup_name = format!("{name}.bulkhead-backup-{}", journal.run_id);
+    let seq = journal
+        .intent(Change::ReplaceContainer {
+            name: name.to_owned(),
+            original_id: audited_id.to_owned(),
+            backup_name: backup_name.clone(),
+            was_running,
+            restart_policy: current["HostConfig"]["RestartPolicy"].clone(),
+            cap_drop: cap_drop.to_vec(),
+        })
+        .map_err(|e| Failed(format!("cannot write the journal, nothing changed: {e}")))?;
+    let policy = current["HostConfig"]["RestartPolicy"].clone();
+    // Undo a half-done replacement at once, so a failure leaves the original in place.
+    let undo = |created: Option<String>| {
+        let docker = docker.clone();
+        let policy = policy.clone();
+        async move {
+            if let Some(id) = created {
+                let _ = replace::remove(&docker, &id).await;
+            }
+            let _ = replace::rename(&docker, audited_id, name).await;
+            let _ = replace::set_restart_policy(&docker, audited_id, &policy).await;
+            if was_running {
+                let _ = replace::start(&docker, audited_id).await;
+            }
+        }
+    };
+    if let Err(e) = replace::retire_original(&docker, audited_id, &backup_name).await {
+        undo(None).await;
+        return Err(Failed(format!("{e}; the original was restored")));
+    }
+    let step = |s: String| Line::Progress { seq, step: s };
+    let _ = journal.append(&step("retired".to_owned()));
+    let new_id = match replace::create_copy(&docker, name, body, &networks).await {
+        Ok(id) => id,
+        Err(e) => {
+            undo(None).await;
+            return Err(Failed(format!("{e}; the original was restored")));
+        }
+    };
+    let _ = journal.append(&step(format!("created {new_id}")));
+    if was_running && let Err(e) = replace::start(&docker, &new_id).await {
+        undo(Some(new_id)).await;
+        return Err(Failed(format!("{e}; the original was restored")));
+    }
+    journal.append(&Line::Done { seq }).map_err(|e| {
+        Failed(format!(
+            "replaced, but the journal could not record it: {e}"
+        ))
+    })?;
+    Ok(new_id)
 }
 
 struct AdminCap;
@@ -57,6 +291,9 @@ impl HasData for AdminCap {
 pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     fn view(s: &mut HostState) -> AdminView<'_> {
         AdminView {
+            fs: &s.run.fs,
+            docker: &s.run.docker,
+            admin: &s.run.admin,
             grants: &s.grants,
             record: &mut s.record,
         }

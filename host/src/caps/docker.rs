@@ -60,6 +60,16 @@ impl Snapshot {
         snapshot
     }
 
+    /// Every container, sorted by name.
+    pub fn containers(&self) -> &[Container] {
+        &self.containers
+    }
+
+    /// The inspect document of a container by full id.
+    pub fn inspect_doc(&self, id: &str) -> Option<&String> {
+        self.inspect.get(id)
+    }
+
     fn inspect(&self, id_or_name: &str) -> Option<&String> {
         let name = id_or_name.trim_start_matches('/');
         let id = self.ids_by_name.get(name).map(String::as_str);

@@ -18,7 +18,7 @@ use wasmtime::component::{HasData, Linker};
 use super::check;
 use crate::bindings::filesystem::{self, Host};
 use crate::bindings::types::{Error as WitError, FileInfo, FileKind};
-use crate::grants::{Call, Grants};
+use crate::grants::{Call, Denial, Grants};
 use crate::state::{CallRecord, HostState};
 
 /// The most a control may read from one file in one call.
@@ -94,24 +94,19 @@ impl FsCtx {
         Ok(join(&resolved))
     }
 
-    fn metadata(&self, path: &str, follow: bool) -> Result<Metadata, WitError> {
-        let rel = self.resolve(path, follow)?;
+    fn metadata(&self, path: &str, rel: &Path) -> Result<Metadata, WitError> {
         self.root
-            .symlink_metadata(&rel)
+            .symlink_metadata(rel)
             .map_err(|e| io_error(path, e))
     }
 
-    fn read_file(&self, path: &str, max_bytes: u32) -> Result<Vec<u8>, WitError> {
-        let rel = self.resolve(path, true)?;
-        let meta = self
-            .root
-            .symlink_metadata(&rel)
-            .map_err(|e| io_error(path, e))?;
+    fn read_file(&self, path: &str, rel: &Path, max_bytes: u32) -> Result<Vec<u8>, WitError> {
+        let meta = self.metadata(path, rel)?;
         // Never open FIFOs or devices: opening one can block forever.
         if !meta.is_file() {
             return Err(WitError::Invalid(format!("{path} is not a regular file")));
         }
-        let file = self.root.open(&rel).map_err(|e| io_error(path, e))?;
+        let file = self.root.open(rel).map_err(|e| io_error(path, e))?;
         let limit = u64::from(max_bytes.min(MAX_READ_BYTES));
         let mut out = Vec::new();
         file.take(limit)
@@ -120,9 +115,15 @@ impl FsCtx {
         Ok(out)
     }
 
-    fn read_dir(&self, path: &str) -> Result<Vec<String>, WitError> {
+    /// Read up to [`MAX_READ_BYTES`] of the file at `path` (links followed), for the
+    /// host's own use (not on behalf of a control).
+    pub fn read_small_file(&self, path: &str) -> Result<Vec<u8>, WitError> {
         let rel = self.resolve(path, true)?;
-        let entries = self.root.read_dir(&rel).map_err(|e| io_error(path, e))?;
+        self.read_file(path, &rel, MAX_READ_BYTES)
+    }
+
+    fn read_dir(&self, path: &str, rel: &Path) -> Result<Vec<String>, WitError> {
+        let entries = self.root.read_dir(rel).map_err(|e| io_error(path, e))?;
         let mut names = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| io_error(path, e))?;
@@ -131,6 +132,24 @@ impl FsCtx {
         names.sort();
         Ok(names)
     }
+}
+
+/// `path` with `.` and `..` applied lexically (`..` stops at `/`), as an absolute path.
+pub fn normalize(path: &str) -> Result<String, WitError> {
+    if !path.starts_with('/') {
+        return Err(WitError::Invalid(format!(
+            "path must be absolute, got {path:?}"
+        )));
+    }
+    let mut names: Vec<OsString> = Vec::new();
+    for name in components(Path::new(path)) {
+        if name == ".." {
+            names.pop();
+        } else {
+            names.push(name);
+        }
+    }
+    Ok(host_path(&join(&names)))
 }
 
 /// The split of an absolute or relative path into names and `..`, dropping `/` and `.`.
@@ -190,25 +209,66 @@ pub struct FsView<'a> {
 }
 
 impl FsView<'_> {
-    fn allow(&mut self, call: Call, path: &str) -> Result<(), WitError> {
-        check(self.grants, self.record, call, path)
+    fn allow(&mut self, call: Call, path: &str, follow: bool) -> Result<PathBuf, WitError> {
+        scoped(self.ctx, self.grants, self.record, call, path, follow)
+    }
+}
+
+/// Check `call` on `path`: its grant, then the read scope for the path as written and
+/// for where it leads. Returns the link-free path relative to the root.
+pub(crate) fn scoped(
+    ctx: &FsCtx,
+    grants: &Grants,
+    record: &mut CallRecord,
+    call: Call,
+    path: &str,
+    follow: bool,
+) -> Result<PathBuf, WitError> {
+    check(grants, record, call, path)?;
+    let mut deny = |argument: String| {
+        record.deny(Denial::new(call, argument));
+        WitError::Denied
+    };
+    let lexical = normalize(path)?;
+    if !grants.may_read(&lexical) {
+        return Err(deny(path.to_owned()));
+    }
+    let rel = ctx.resolve(path, follow)?;
+    let resolved = host_path(&rel);
+    if resolved != lexical && !grants.may_read(&resolved) {
+        return Err(deny(format!("{path} -> {resolved}")));
+    }
+    Ok(rel)
+}
+
+impl FsCtx {
+    /// The permission bits of the link-free `rel` (for errors, `path`).
+    pub fn mode_of(&self, path: &str, rel: &Path) -> Result<u32, WitError> {
+        self.metadata(path, rel).map(|m| m.mode() & 0o7777)
+    }
+
+    /// Set the permission bits of the link-free `rel`.
+    pub fn set_mode(&self, path: &str, rel: &Path, mode: u32) -> Result<(), WitError> {
+        use cap_std::fs::PermissionsExt;
+        self.root
+            .set_permissions(rel, cap_std::fs::Permissions::from_mode(mode))
+            .map_err(|e| io_error(path, e))
     }
 }
 
 impl Host for FsView<'_> {
     async fn stat(&mut self, path: String) -> Result<FileInfo, WitError> {
-        self.allow(Call::Stat, &path)?;
-        self.ctx.metadata(&path, true).map(|m| file_info(&m))
+        let rel = self.allow(Call::Stat, &path, true)?;
+        self.ctx.metadata(&path, &rel).map(|m| file_info(&m))
     }
 
     async fn lstat(&mut self, path: String) -> Result<FileInfo, WitError> {
-        self.allow(Call::Lstat, &path)?;
-        self.ctx.metadata(&path, false).map(|m| file_info(&m))
+        let rel = self.allow(Call::Lstat, &path, false)?;
+        self.ctx.metadata(&path, &rel).map(|m| file_info(&m))
     }
 
     async fn read_link(&mut self, path: String) -> Result<String, WitError> {
-        self.allow(Call::ReadLink, &path)?;
-        let rel = self.ctx.resolve(&path, false)?;
+        let rel = self.allow(Call::ReadLink, &path, false)?;
         let target = self
             .ctx
             .root
@@ -223,24 +283,20 @@ impl Host for FsView<'_> {
     }
 
     async fn resolve(&mut self, path: String) -> Result<String, WitError> {
-        self.allow(Call::Resolve, &path)?;
-        let rel = self.ctx.resolve(&path, true)?;
+        let rel = self.allow(Call::Resolve, &path, true)?;
         // The resolved path must exist, like realpath(3).
-        self.ctx
-            .root
-            .symlink_metadata(&rel)
-            .map_err(|e| io_error(&path, e))?;
+        self.ctx.metadata(&path, &rel)?;
         Ok(host_path(&rel))
     }
 
     async fn read_file(&mut self, path: String, max_bytes: u32) -> Result<Vec<u8>, WitError> {
-        self.allow(Call::ReadFile, &path)?;
-        self.ctx.read_file(&path, max_bytes)
+        let rel = self.allow(Call::ReadFile, &path, true)?;
+        self.ctx.read_file(&path, &rel, max_bytes)
     }
 
     async fn read_dir(&mut self, path: String) -> Result<Vec<String>, WitError> {
-        self.allow(Call::ReadDir, &path)?;
-        self.ctx.read_dir(&path)
+        let rel = self.allow(Call::ReadDir, &path, true)?;
+        self.ctx.read_dir(&path, &rel)
     }
 }
 
@@ -312,6 +368,16 @@ mod tests {
         assert_eq!(host_path(&rel), expected);
     }
 
+    #[rstest::rstest]
+    #[case::plain("/etc/docker", "/etc/docker")]
+    #[case::dots("/etc/./docker/../docker/key.pem", "/etc/docker/key.pem")]
+    #[case::climbing_above_root("/../../etc", "/etc")]
+    #[case::root("/", "/")]
+    #[case::trailing_slash("/etc/docker/", "/etc/docker")]
+    fn lexical_normalisation(#[case] path: &str, #[case] expected: &str) {
+        assert_eq!(normalize(path).unwrap(), expected);
+    }
+
     #[test]
     fn link_loops_are_an_error_not_a_hang() {
         let dir = root_with(&[], &[("/a", "/b"), ("/b", "/a")]);
@@ -328,7 +394,7 @@ mod tests {
             Err(WitError::Invalid(_))
         ));
         assert!(matches!(
-            ctx.metadata("/nope", true),
+            ctx.resolve("/nope", true),
             Err(WitError::NotFound)
         ));
     }
@@ -337,7 +403,8 @@ mod tests {
     fn reads_are_bounded_and_fifos_refused() {
         let dir = root_with(&[("/f", "0123456789")], &[]);
         let ctx = FsCtx::open(dir.path()).unwrap();
-        assert_eq!(ctx.read_file("/f", 4).unwrap(), b"0123");
+        let rel = ctx.resolve("/f", true).unwrap();
+        assert_eq!(ctx.read_file("/f", &rel, 4).unwrap(), b"0123");
         let fifo = dir.path().join("fifo");
         assert!(
             std::process::Command::new("mkfifo")
@@ -346,8 +413,9 @@ mod tests {
                 .unwrap()
                 .success()
         );
+        let rel = ctx.resolve("/fifo", true).unwrap();
         assert!(matches!(
-            ctx.read_file("/fifo", 10),
+            ctx.read_file("/fifo", &rel, 10),
             Err(WitError::Invalid(_))
         ));
     }

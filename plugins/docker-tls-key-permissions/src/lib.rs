@@ -14,9 +14,10 @@
 //! (inside the audited root) and the file they lead to is judged; keys named twice are
 //! reported once.
 //!
-//! The control declares reads of `/etc/docker` and `/root/.docker`. A key configured anywhere
-//! else (`--tlskey /srv/tls/key.pem`) can only be read if bulkhead grants that path too;
-//! otherwise its finding is an `error` naming the denial, never a pass.
+//! The control declares reads of `/etc/docker`, `/root/.docker` and the host-computed set
+//! `dockerd-config` (the daemon's configuration files and every path they or its command line
+//! name), so a key configured anywhere (`--tlskey /srv/tls/key.pem`) is readable while the
+//! rest of the host is not. A read the host denies gives an `error` finding, never a pass.
 //!
 //! ### Why it matters
 //! Whoever reads the key can impersonate the daemon to every client (and, with `tlsverify`,
@@ -77,7 +78,13 @@ pub fn metadata() -> ControlMetadata {
         remediation: "chmod 400 <key file>; no daemon restart is needed.".to_owned(),
         severity: Severity::High,
         references: vec!["CIS Docker Benchmark v1.6.0 3.14".to_owned()],
-        reads: vec!["/etc/docker".to_owned(), "/root/.docker".to_owned()],
+        // `dockerd-config`: the daemon's configuration files and the paths they name,
+        // wherever they are (the key named by --tlskey or daemon.json).
+        reads: vec![
+            "/etc/docker".to_owned(),
+            "/root/.docker".to_owned(),
+            "dockerd-config".to_owned(),
+        ],
     }
 }
 

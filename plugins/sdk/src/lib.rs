@@ -73,8 +73,10 @@
 //! # Rules the host enforces
 //!
 //! - `metadata()` must not call any import.
-//! - File reads are granted only under the paths listed in [`ControlMetadata::reads`]; any
-//!   other read fails with [`Error::Denied`] (and the denial shows in the report).
+//! - Mutating calls (`chmod`, `replace-container`) fail with [`Error::Denied`] in an audit,
+//!   and every denial shows in the report.
+//! - List every path the control reads in [`ControlMetadata::reads`]: users see it, and the
+//!   host is moving to granting file reads only there (reads outside it will be denied).
 //! - Every call has a deadline, memory is bounded, and so are the number and size of findings.
 //! - A component that imports `wasi:filesystem` or `wasi:sockets` is refused: do not use
 //!   `std::fs`, `std::net` or `std::env` in a control.

@@ -1,0 +1,250 @@
+//! The on-disk cache of compiled components: compile once, reuse on every run.
+//!
+//! Entries are keyed by the component's sha256 and the engine's compatibility hash
+//! (wasmtime version, target, settings), so a new bulkhead or another CPU never reuses
+//! stale code. Deserialising compiled code is trusting it, so an entry is only used when
+//! it carries a valid HMAC-SHA256 under a key that only this machine's cache holds:
+//! a corrupt, truncated or foreign entry (copied from elsewhere, or written by anyone but
+//! bulkhead) fails the check and is recompiled and replaced, never loaded. The cache
+//! directory must be owned by the current user and not writable by group or others;
+//! otherwise it is not used at all.
+//!
+//! Location: `BULKHEAD_CACHE_DIR`, else `$XDG_CACHE_HOME/bulkhead`, else
+//! `~/.cache/bulkhead`. `BULKHEAD_CACHE_DIR=off` disables the cache.
+
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Bytes of the MAC at the start of every entry.
+const MAC_LEN: usize = 32;
+
+/// A usable cache directory and its key.
+#[derive(Clone)]
+pub struct Cache {
+    dir: PathBuf,
+    key: [u8; 32],
+}
+
+/// Where the cache lives by default, if anywhere.
+pub fn default_dir() -> Option<PathBuf> {
+    match std::env::var_os("BULKHEAD_CACHE_DIR") {
+        Some(dir) if dir == "off" => return None,
+        Some(dir) if !dir.is_empty() => return Some(PathBuf::from(dir)),
+        _ => {}
+    }
+    std::env::var_os("XDG_CACHE_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .map(|d| d.join("bulkhead"))
+}
+
+/// Whether `meta` belongs to us and nobody else can write it.
+fn private(meta: &fs::Metadata) -> bool {
+    // The owner of /proc/self is this process's effective uid.
+    let me = fs::metadata("/proc/self").map(|m| m.uid()).ok();
+    Some(meta.uid()) == me && meta.mode() & 0o022 == 0
+}
+
+impl Cache {
+    /// Open (creating if needed) the cache at `dir`; `None` when it cannot be used safely.
+    pub fn open(dir: &Path) -> Option<Cache> {
+        let dir = dir.join(format!("v{}", env!("CARGO_PKG_VERSION")));
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
+            .ok()?;
+        if !private(&fs::metadata(&dir).ok()?) {
+            return None;
+        }
+        let key_path = dir.join("key");
+        let key = match fs::read(&key_path) {
+            Ok(key) if key.len() == 32 && private(&fs::metadata(&key_path).ok()?) => key,
+            _ => {
+                let mut key = vec![0u8; 32];
+                use std::io::Read;
+                fs::File::open("/dev/urandom")
+                    .ok()?
+                    .read_exact(&mut key)
+                    .ok()?;
+                write_atomically(&dir, &key_path, &key).ok()?;
+                key
+            }
+        };
+        Some(Cache {
+            dir,
+            key: key.try_into().ok()?,
+        })
+    }
+
+    fn entry(&self, engine: &Engine, wasm_sha256: &str) -> PathBuf {
+        let mut hasher = ShaHasher(Sha256::new());
+        wasm_sha256.hash(&mut hasher);
+        engine.precompile_compatibility_hash().hash(&mut hasher);
+        let digest = hasher.0.finalize();
+        let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        self.dir.join(format!("{name}.cwasm"))
+    }
+
+    fn mac(&self) -> HmacSha256 {
+        HmacSha256::new_from_slice(&self.key).expect("HMAC takes any key length")
+    }
+
+    /// The compiled component for `bytes` (whose sha256 is `wasm_sha256`): from the cache
+    /// when a verified entry exists, else compiled by `compile` and stored.
+    pub fn load_or_compile<E>(
+        &self,
+        engine: &Engine,
+        wasm_sha256: &str,
+        compile: impl FnOnce() -> Result<Component, E>,
+    ) -> Result<Component, E> {
+        let path = self.entry(engine, wasm_sha256);
+        if let Some(component) = self.load(engine, &path) {
+            return Ok(component);
+        }
+        let component = compile()?;
+        if let Ok(serialized) = component.serialize() {
+            let mut mac = self.mac();
+            mac.update(&serialized);
+            let mut entry = mac.finalize().into_bytes().to_vec();
+            entry.extend_from_slice(&serialized);
+            // A cache that cannot be written only costs time.
+            let _ = write_atomically(&self.dir, &path, &entry);
+        }
+        Ok(component)
+    }
+
+    fn load(&self, engine: &Engine, path: &Path) -> Option<Component> {
+        let entry = fs::read(path).ok()?;
+        if entry.len() <= MAC_LEN {
+            return None;
+        }
+        let (tag, code) = entry.split_at(MAC_LEN);
+        let mut mac = self.mac();
+        mac.update(code);
+        mac.verify_slice(tag).ok()?;
+        // SAFETY: `code` is exactly what `Component::serialize` produced on this machine:
+        // the HMAC above is keyed by a secret that only this user's private cache holds,
+        // so nobody else could have written or altered it. wasmtime additionally checks
+        // that it was compiled by a compatible engine.
+        #[allow(unsafe_code)]
+        let component = unsafe { Component::deserialize(engine, code) };
+        component.ok()
+    }
+}
+
+/// Write `bytes` to `path` through a private temporary file and a rename.
+fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = dir.join(format!(".tmp-{}-{:x}", std::process::id(), rand_suffix()));
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    let result = file.write_all(bytes).and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    // Distinct across threads of one process; the pid distinguishes processes.
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Feeds `Hash` data into sha256, for a key that is stable across runs.
+struct ShaHasher(Sha256);
+
+impl Hasher for ShaHasher {
+    fn finish(&self) -> u64 {
+        0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal valid component: no imports, no exports.
+    const EMPTY_COMPONENT: &[u8] = b"\0asm\x0d\0\x01\0";
+
+    fn compile_count(cache: &Cache, engine: &Engine, count: &mut u32) -> Component {
+        cache
+            .load_or_compile(engine, "sha-of-empty", || {
+                *count += 1;
+                Component::new(engine, EMPTY_COMPONENT)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn compiles_once_then_reuses_and_rejects_tampering() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::set_permissions(
+            dir.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .unwrap();
+        let engine = Engine::default();
+        let cache = Cache::open(dir.path()).expect("a private dir is usable");
+        let mut compiled = 0;
+        compile_count(&cache, &engine, &mut compiled);
+        compile_count(&cache, &engine, &mut compiled);
+        assert_eq!(compiled, 1, "the second load comes from the cache");
+
+        // Flip one byte of the compiled code: the MAC fails, it is recompiled.
+        let entry = cache.entry(&engine, "sha-of-empty");
+        let mut bytes = fs::read(&entry).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0xff;
+        fs::write(&entry, &bytes).unwrap();
+        compile_count(&cache, &engine, &mut compiled);
+        assert_eq!(compiled, 2, "a corrupt entry is rebuilt, not loaded");
+
+        // An entry written under another machine's key is foreign: rebuilt too.
+        let foreign = Cache {
+            dir: cache.dir.clone(),
+            key: [7; 32],
+        };
+        let mut other = 0;
+        fs::remove_file(&entry).unwrap();
+        compile_count(&foreign, &engine, &mut other);
+        compile_count(&cache, &engine, &mut compiled);
+        assert_eq!(compiled, 3, "a foreign entry is rebuilt, not loaded");
+        compile_count(&cache, &engine, &mut compiled);
+        assert_eq!(compiled, 3);
+    }
+
+    #[test]
+    fn a_cache_others_can_write_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared");
+        fs::create_dir(&shared).unwrap();
+        let versioned = shared.join(format!("v{}", env!("CARGO_PKG_VERSION")));
+        fs::create_dir(&versioned).unwrap();
+        fs::set_permissions(
+            &versioned,
+            std::os::unix::fs::PermissionsExt::from_mode(0o777),
+        )
+        .unwrap();
+        assert!(Cache::open(&shared).is_none());
+    }
+}

@@ -1,0 +1,474 @@
+//! `bulkhead fix` (plan, or apply with a journal) and `bulkhead rollback`.
+//!
+//! `fix` audits, then asks each failing control's `remediate(target)` for its fix. The
+//! changes it requests through the mutating capabilities are recorded (plan) or made
+//! with a write-ahead journal (`--apply`); after applying, the touched targets are
+//! audited again. `rollback` reads a run's journal and undoes its changes in reverse,
+//! skipping what never happened or changed since, so it is safe to run twice and after
+//! a crash.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use serde::Serialize;
+
+use crate::app::{self, Mode, Session, audit_all, session};
+use crate::bindings::types::{Status, Target};
+use crate::caps::docker::connect;
+use crate::caps::fs::FsCtx;
+use crate::cli::{FixArgs, Format, RollbackArgs};
+use crate::grants::Grants;
+use crate::journal::{self, Change, Journal, Line, RecordedChange};
+use crate::replace;
+use crate::report::{ResultEntry, target_string};
+use crate::scope;
+use crate::state::ChangeRecord;
+
+/// One control's answer for one target.
+#[derive(Debug, Serialize)]
+struct Fixed {
+    control: String,
+    target: String,
+    /// `ok` or `error`.
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    changes: Vec<ChangeRecord>,
+}
+
+/// The `fix` report.
+#[derive(Debug, Serialize)]
+struct FixReport {
+    schema: &'static str,
+    /// `plan` or `apply`.
+    mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run_id: Option<String>,
+    root: String,
+    docker_host: String,
+    fixes: Vec<Fixed>,
+    /// After `--apply`: the touched targets audited again.
+    reaudit: Vec<ResultEntry>,
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, rest)) => {
+            let Some(tail) = text.strip_prefix(head) else {
+                return false;
+            };
+            (0..=tail.len())
+                .filter(|i| tail.is_char_boundary(*i))
+                .any(|i| glob(rest, &tail[i..]))
+        }
+    }
+}
+
+/// `bulkhead fix`.
+pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+    if args.apply && app::audit_only(args.sel.audit_only, args.sel.config.as_deref())? {
+        bail!(
+            "refusing fix --apply: the audit-only lockdown is on (--audit-only, \
+             BULKHEAD_AUDIT_ONLY or audit_only in the configuration); run `bulkhead fix` \
+             without --apply to see the plan"
+        );
+    }
+    let mode = if args.apply {
+        Mode::Apply(args.journal.clone())
+    } else {
+        Mode::Plan
+    };
+    let s = session(&args.sel, mode).await?;
+    let outcomes = audit_all(&s).await?;
+    let dockerd_paths = app::dockerd_paths(&s);
+
+    let mut fixes = Vec::new();
+    let mut errors = 0;
+    for (control, outcome) in s.selected.iter().zip(outcomes) {
+        let findings = match outcome.result {
+            Ok(findings) => findings,
+            Err(reason) => {
+                errors += 1;
+                eprintln!("bulkhead: {} could not audit: {reason}", control.meta.id);
+                continue;
+            }
+        };
+        for finding in findings.into_iter().filter(|f| f.status == Status::Fail) {
+            let target = target_string(&finding.target);
+            if !args.targets.is_empty() && !args.targets.iter().any(|p| glob(p, &target)) {
+                continue;
+            }
+            let grants = Grants::remediate(scope::scope_for(&control.meta.reads, &dockerd_paths));
+            let outcome = s
+                .runner
+                .remediate(&control.pre, grants, finding.target)
+                .await;
+            let error = match outcome.result {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(format!("remediate refused: {}", describe(&e))),
+                Err(reason) => Some(format!("control failed: {reason}")),
+            };
+            let failed_change = outcome.record.changes.iter().any(|c| c.status == "failed");
+            if error.is_some() || failed_change {
+                errors += 1;
+            }
+            fixes.push(Fixed {
+                control: control.meta.id.clone(),
+                target,
+                status: if error.is_some() { "error" } else { "ok" },
+                error,
+                changes: outcome.record.changes,
+            });
+        }
+    }
+
+    let run_id = s.runner.run().admin.run_id().await;
+    let reaudit = if args.apply {
+        reaudit(args, &s, &fixes).await?
+    } else {
+        Vec::new()
+    };
+    let report = FixReport {
+        schema: "bulkhead.fix/v1",
+        mode: if args.apply { "apply" } else { "plan" },
+        run_id,
+        root: s.root.clone(),
+        docker_host: s.docker_host.clone(),
+        fixes,
+        reaudit,
+    };
+    match args.sel.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)?;
+        }
+        Format::Table => write_fix(&report, out)?,
+    }
+    Ok(if errors > 0 {
+        2
+    } else if report.reaudit.iter().any(|r| r.status == "fail") {
+        1
+    } else {
+        0
+    })
+}
+
+fn describe(e: &crate::bindings::types::Error) -> String {
+    use crate::bindings::types::Error as E;
+    match e {
+        E::Denied => "denied".to_owned(),
+        E::NotFound => "not found".to_owned(),
+        E::Invalid(m) | E::Unavailable(m) | E::Other(m) => m.clone(),
+    }
+}
+
+/// Audit again, on a fresh snapshot, the controls that changed something, and keep the
+/// results for the targets they touched.
+async fn reaudit(args: &FixArgs, s: &Session, fixes: &[Fixed]) -> anyhow::Result<Vec<ResultEntry>> {
+    let touched: Vec<&Fixed> = fixes
+        .iter()
+        .filter(|f| f.changes.iter().any(|c| c.status == "applied"))
+        .collect();
+    if touched.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sel_only: Vec<String> = touched.iter().map(|f| f.control.clone()).collect();
+    sel_only.dedup();
+    let fresh = session(
+        &crate::cli::Selection {
+            only: sel_only,
+            plugin_dirs: args.sel.plugin_dirs.clone(),
+            root: args.sel.root.clone(),
+            proc: args.sel.proc.clone(),
+            docker_host: Some(s.docker_host.clone()),
+            format: args.sel.format,
+            timeout: args.sel.timeout,
+            config: args.sel.config.clone(),
+            audit_only: false,
+        },
+        Mode::Audit,
+    )
+    .await?;
+    let outcomes = audit_all(&fresh).await?;
+    let mut report =
+        crate::report::Report::new("audit", fresh.root.clone(), fresh.docker_host.clone());
+    for (control, outcome) in fresh.selected.iter().zip(outcomes) {
+        report.add_run(control, outcome);
+    }
+    Ok(report
+        .results
+        .into_iter()
+        .filter(|r| {
+            touched
+                .iter()
+                .any(|f| f.control == r.control && f.target == r.target)
+        })
+        .collect())
+}
+
+fn write_fix(r: &FixReport, out: &mut dyn Write) -> std::io::Result<()> {
+    match &r.run_id {
+        None => writeln!(
+            out,
+            "Plan (dry run: nothing was changed; add --apply to make these changes)"
+        )?,
+        Some(id) => writeln!(
+            out,
+            "Applied, run {id} (undo with `bulkhead rollback {id}`)"
+        )?,
+    }
+    if r.fixes.is_empty() {
+        writeln!(out, "nothing to fix: no failing target")?;
+    }
+    for f in &r.fixes {
+        if let Some(e) = &f.error {
+            writeln!(out, "ERROR    {}  {}  {e}", f.control, f.target)?;
+        }
+        for c in &f.changes {
+            writeln!(
+                out,
+                "{:<8} {}  {}  {}: {} -> {}{}",
+                c.status.to_uppercase(),
+                f.control,
+                c.target,
+                c.action,
+                c.before,
+                c.after,
+                c.detail
+                    .as_deref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default()
+            )?;
+            if let Some(line) = &c.docker_run {
+                writeln!(out, "         equivalent: {line}")?;
+            }
+        }
+    }
+    for res in &r.reaudit {
+        writeln!(
+            out,
+            "re-audit {}  {}  {}: {}",
+            res.status.to_uppercase(),
+            res.control,
+            res.target,
+            res.message
+        )?;
+    }
+    Ok(())
+}
+
+/// One change as rollback saw it.
+#[derive(Debug, Serialize)]
+struct Undone {
+    seq: u32,
+    target: String,
+    /// `restored`, `nothing-to-undo`, `skipped` or `failed`.
+    status: &'static str,
+    detail: String,
+}
+
+/// `bulkhead rollback`.
+pub async fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+    if app::audit_only(args.audit_only, args.config.as_deref())? {
+        bail!(
+            "refusing rollback: the audit-only lockdown is on (--audit-only, \
+             BULKHEAD_AUDIT_ONLY or audit_only in the configuration)"
+        );
+    }
+    let path = journal::find(&args.journal, args.run_id.as_deref())?;
+    let run = journal::read(&path)?;
+    let fs = FsCtx::open(Path::new(&run.root))
+        .with_context(|| format!("cannot open the journal's root {}", run.root))?;
+    let mut journal = Journal::reopen(&path)?;
+    let mut results = Vec::new();
+    for change in run.changes.iter().rev() {
+        let (status, detail) = if change.undone {
+            ("nothing-to-undo", "already rolled back".to_owned())
+        } else {
+            match &change.change {
+                Change::Chmod { .. } => undo_chmod(&fs, change),
+                Change::ReplaceContainer { .. } => undo_replace(&run.docker_host, change).await,
+            }
+        };
+        if matches!(status, "restored" | "nothing-to-undo") && !change.undone {
+            journal.append(&Line::Undone { seq: change.seq })?;
+        }
+        results.push(Undone {
+            seq: change.seq,
+            target: target_of(&change.change),
+            status,
+            detail,
+        });
+    }
+    let failed = results
+        .iter()
+        .any(|r| matches!(r.status, "failed" | "skipped"));
+    match args.format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "schema": "bulkhead.rollback/v1",
+                "run_id": run.run_id,
+                "root": run.root,
+                "docker_host": run.docker_host,
+                "changes": results,
+            });
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            writeln!(out, "Rollback of run {}", run.run_id)?;
+            for r in &results {
+                writeln!(
+                    out,
+                    "{:<16} {}  {}",
+                    r.status.to_uppercase(),
+                    r.target,
+                    r.detail
+                )?;
+            }
+        }
+    }
+    Ok(if failed { 2 } else { 0 })
+}
+
+fn target_of(change: &Change) -> String {
+    match change {
+        Change::Chmod { path, .. } => target_string(&Target::File(path.clone())),
+        Change::ReplaceContainer { name, .. } => target_string(&Target::Container(name.clone())),
+    }
+}
+
+fn undo_chmod(fs: &FsCtx, change: &RecordedChange) -> (&'static str, String) {
+    let Change::Chmod {
+        path,
+        before,
+        after,
+    } = &change.change
+    else {
+        unreachable!("called for chmod changes only");
+    };
+    let current = match fs
+        .resolve(path, true)
+        .and_then(|rel| fs.mode_of(path, &rel).map(|m| (rel, m)))
+    {
+        Ok(found) => found,
+        Err(e) => return ("failed", format!("cannot read {path}: {e:?}")),
+    };
+    let (rel, mode) = current;
+    if mode == *before {
+        return (
+            "nothing-to-undo",
+            format!("mode is {before:04o}, as before the fix"),
+        );
+    }
+    if mode != *after {
+        return (
+            "skipped",
+            format!(
+                "mode is now {mode:04o}, neither {before:04o} nor {after:04o}: changed since; not forced"
+            ),
+        );
+    }
+    match fs.set_mode(path, &rel, *before) {
+        Ok(()) => ("restored", format!("mode {after:04o} -> {before:04o}")),
+        Err(e) => ("failed", format!("chmod: {e:?}")),
+    }
+}
+
+async fn undo_replace(docker_host: &str, change: &RecordedChange) -> (&'static str, String) {
+    let Change::ReplaceContainer {
+        name,
+        original_id,
+        was_running,
+        restart_policy,
+        ..
+    } = &change.change
+    else {
+        unreachable!("called for container changes only");
+    };
+    let docker = match connect(docker_host).await {
+        Ok(d) => d,
+        Err(e) => {
+            return (
+                "failed",
+                format!("cannot reach the Docker daemon at {docker_host}: {e}"),
+            );
+        }
+    };
+    let original = match replace::inspect(&docker, original_id).await {
+        Ok(Some(doc)) => doc,
+        Ok(None) => {
+            return (
+                "failed",
+                format!("the original container {original_id} is gone"),
+            );
+        }
+        Err(e) => return ("failed", e),
+    };
+    let created: Option<&str> = change.steps.iter().find_map(|s| s.strip_prefix("created "));
+    let holder = match replace::inspect(&docker, name).await {
+        Ok(h) => h,
+        Err(e) => return ("failed", e),
+    };
+    let mut did = Vec::new();
+    if let Some(holder) = holder.filter(|h| h["Id"] != original_id.as_str()) {
+        let ours = match created {
+            Some(id) => holder["Id"] == id,
+            // Created but not yet journaled: the copy runs the original's image.
+            None => holder["Config"]["Image"] == original["Config"]["Image"],
+        };
+        if !ours {
+            return (
+                "skipped",
+                format!("a container bulkhead did not create holds the name {name}; not removed"),
+            );
+        }
+        if let Err(e) = replace::remove(&docker, holder["Id"].as_str().unwrap_or_default()).await {
+            return ("failed", e);
+        }
+        did.push("removed the copy");
+    }
+    if original["Name"].as_str().map(|n| n.trim_start_matches('/')) != Some(name.as_str()) {
+        if let Err(e) = replace::rename(&docker, original_id, name).await {
+            return ("failed", e);
+        }
+        did.push("renamed the original back");
+    }
+    if let Err(e) = replace::set_restart_policy(&docker, original_id, restart_policy).await {
+        return ("failed", e);
+    }
+    let running = original["State"]["Running"].as_bool().unwrap_or(false);
+    if *was_running && !running {
+        if let Err(e) = replace::start(&docker, original_id).await {
+            return ("failed", e);
+        }
+        did.push("started the original");
+    }
+    if did.is_empty() {
+        (
+            "nothing-to-undo",
+            "the original holds its name and state".to_owned(),
+        )
+    } else {
+        ("restored", did.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[rstest::rstest]
+    #[case::exact("container:web", "container:web", true)]
+    #[case::other("container:web", "container:api", false)]
+    #[case::prefix("file:/etc/docker/*", "file:/etc/docker/certs.d/r/client.key", true)]
+    #[case::prefix_miss("file:/etc/docker/*", "file:/srv/key.pem", false)]
+    #[case::middle("container:*-prod", "container:web-prod", true)]
+    #[case::all("*", "host", true)]
+    fn target_patterns(#[case] pattern: &str, #[case] text: &str, #[case] matches: bool) {
+        assert_eq!(glob(pattern, text), matches);
+    }
+}

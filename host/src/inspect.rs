@@ -1,0 +1,241 @@
+//! `bulkhead plugins list` and `bulkhead plugins inspect`: what a control is, what it
+//! can reach, and whether this host would run it, before anyone trusts it.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use serde::Serialize;
+
+use crate::caps::admin::{AdminCtx, AdminMode};
+use crate::caps::docker::{DEFAULT_DOCKER_HOST, DockerCtx};
+use crate::caps::fs::FsCtx;
+use crate::caps::process::ProcCtx;
+use crate::catalog::{Catalog, Metadata, sha256_hex};
+use crate::cli::{Format, InspectArgs};
+use crate::config::Config;
+use crate::engine::{Runtime, classify_import};
+use crate::runner::Runner;
+use crate::state::RunContext;
+
+/// One import of an inspected component.
+#[derive(Debug, Serialize)]
+struct Import {
+    name: String,
+    /// `read-only`, `mutating`, `wasi` or `refused`.
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refused: Option<String>,
+}
+
+/// What `plugins inspect` reports.
+#[derive(Debug, Serialize)]
+struct Inspection {
+    file: String,
+    sha256: String,
+    size: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wit: Option<String>,
+    imports: Vec<Import>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<Metadata>,
+    /// Whether this host would run it.
+    runnable: bool,
+    /// Why not, when it would not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    /// `pinned`, `unpinned` or `refused: …`.
+    trust: String,
+}
+
+/// `bulkhead plugins inspect FILE`.
+pub async fn inspect(args: &InspectArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let config = Config::load(args.config.as_deref())?;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let sha256 = sha256_hex(&bytes);
+    let mut report = Inspection {
+        file: args.file.display().to_string(),
+        sha256: sha256.clone(),
+        size: bytes.len(),
+        wit: None,
+        imports: Vec::new(),
+        metadata: None,
+        runnable: false,
+        reason: None,
+        trust: String::new(),
+    };
+    let runtime = Arc::new(Runtime::new().context("cannot start the WebAssembly engine")?);
+    let verdict = examine(&runtime, &bytes, &mut report).await;
+    report.runnable = verdict.is_ok();
+    report.reason = verdict.err();
+    let id = report.metadata.as_ref().map(|m| m.id.clone());
+    report.trust = match config
+        .trust
+        .admit_bytes(&sha256)
+        .and_then(|()| id.map_or(Ok(()), |id| config.trust.admit_id(&id, &sha256)))
+    {
+        Err(why) => format!("refused: {why}"),
+        Ok(())
+            if config
+                .trust
+                .pins
+                .values()
+                .any(|p| p.eq_ignore_ascii_case(&sha256)) =>
+        {
+            "pinned".to_owned()
+        }
+        Ok(()) => "unpinned (allowed: [trust] require_pinned is off)".to_owned(),
+    };
+    let runnable = report.runnable && !report.trust.starts_with("refused");
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)?;
+        }
+        Format::Table => write_inspection(&report, out)?,
+    }
+    Ok(if runnable { 0 } else { 2 })
+}
+
+/// Fill in imports, WIT version and metadata; `Err` says why the host would not run it.
+async fn examine(
+    runtime: &Arc<Runtime>,
+    bytes: &[u8],
+    report: &mut Inspection,
+) -> Result<(), String> {
+    let component = runtime.compile(bytes).map_err(|e| e.to_string())?;
+    let mut refusal = None;
+    for name in runtime.imports(&component) {
+        if report.wit.is_none() {
+            report.wit = name
+                .strip_prefix("bulkhead:plugin/")
+                .and_then(|rest| rest.split_once('@'))
+                .map(|(_, version)| format!("bulkhead:plugin@{version}"));
+        }
+        let (kind, refused) = match classify_import(&name) {
+            Ok(kind) => (kind.label(), None),
+            Err(e) => {
+                refusal.get_or_insert_with(|| e.to_string());
+                ("refused", Some(e.to_string()))
+            }
+        };
+        report.imports.push(Import {
+            name,
+            kind,
+            refused,
+        });
+    }
+    if let Some(why) = refusal {
+        return Err(why);
+    }
+    let pre = runtime.link(&component).map_err(|e| e.to_string())?;
+    // metadata() runs with no grants at all; the context is never reached.
+    let run = Arc::new(RunContext {
+        fs: FsCtx::open(Path::new("/")).map_err(|e| e.to_string())?,
+        proc: ProcCtx::new(Path::new("/proc")),
+        docker: DockerCtx::new(DEFAULT_DOCKER_HOST.to_owned()),
+        admin: AdminCtx::new(AdminMode::Deny),
+    });
+    let runner = Runner::new(run, Default::default());
+    let raw = runner
+        .metadata(&pre)
+        .await
+        .result
+        .map_err(|e| format!("metadata() failed: {e}"))?;
+    report.metadata = Some(Metadata::validate(raw)?);
+    Ok(())
+}
+
+fn write_inspection(r: &Inspection, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "file:      {}", r.file)?;
+    writeln!(out, "sha256:    {}", r.sha256)?;
+    writeln!(out, "size:      {} bytes", r.size)?;
+    if let Some(m) = &r.metadata {
+        writeln!(out, "id:        {}", m.id)?;
+        writeln!(out, "title:     {}", m.title)?;
+        writeln!(out, "version:   {}", m.version)?;
+        writeln!(out, "severity:  {}", m.severity)?;
+        writeln!(out, "refs:      {}", m.references.join("; "))?;
+        writeln!(out, "reads:     {}", m.reads.join(", "))?;
+    }
+    writeln!(
+        out,
+        "wit:       {}",
+        r.wit
+            .as_deref()
+            .unwrap_or("(imports no bulkhead interface)")
+    )?;
+    writeln!(out, "imports:")?;
+    for i in &r.imports {
+        match &i.refused {
+            Some(why) => writeln!(out, "  {:<9}  {} ({why})", "REFUSED", i.name)?,
+            None => writeln!(out, "  {:<9}  {}", i.kind, i.name)?,
+        }
+    }
+    writeln!(out, "trust:     {}", r.trust)?;
+    match &r.reason {
+        None => writeln!(out, "runnable:  yes"),
+        Some(why) => writeln!(out, "runnable:  no: {why}"),
+    }
+}
+
+/// `bulkhead plugins list`: every control, loaded or not.
+pub fn list(catalog: &Catalog, format: Format, out: &mut dyn Write) -> anyhow::Result<u8> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        id: &'a str,
+        version: &'a str,
+        source: String,
+        sha256: &'a str,
+        status: String,
+    }
+    let mut rows: Vec<Row<'_>> = catalog
+        .controls
+        .iter()
+        .map(|c| Row {
+            id: &c.meta.id,
+            version: &c.meta.version,
+            source: c.source.to_string(),
+            sha256: &c.sha256,
+            status: "ok".to_owned(),
+        })
+        .collect();
+    rows.extend(catalog.failures.iter().map(|f| Row {
+        id: &f.name,
+        version: "",
+        source: f.source.to_string(),
+        sha256: "",
+        status: format!("error: {}", f.reason),
+    }));
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            let w_id = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+            let w_src = rows
+                .iter()
+                .map(|r| r.source.len())
+                .max()
+                .unwrap_or(6)
+                .max(6);
+            writeln!(
+                out,
+                "{:<w_id$}  {:<8}  {:<12}  {:<w_src$}  STATUS",
+                "ID", "VERSION", "SHA256", "SOURCE"
+            )?;
+            for r in &rows {
+                let short = r.sha256.get(..12).unwrap_or("-");
+                writeln!(
+                    out,
+                    "{:<w_id$}  {:<8}  {:<12}  {:<w_src$}  {}",
+                    r.id, r.version, short, r.source, r.status
+                )?;
+            }
+        }
+    }
+    Ok(if catalog.failures.is_empty() { 0 } else { 2 })
+}
