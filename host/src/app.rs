@@ -13,7 +13,7 @@ use crate::caps::docker::{DEFAULT_DOCKER_HOST, DockerCtx};
 use crate::caps::fs::FsCtx;
 use crate::caps::process::ProcCtx;
 use crate::catalog::{self, Catalog, Control};
-use crate::cli::{Cli, Command, Format, PluginsCommand, Selection};
+use crate::cli::{Cli, Command, Format, PluginsCommand, Selection, Settings};
 use crate::config::Config;
 use crate::engine::Runtime;
 use crate::grants::Grants;
@@ -68,12 +68,12 @@ pub(crate) enum Mode {
 }
 
 /// Whether the lockdown is on, from flag, environment (via clap) or configuration.
-pub(crate) fn audit_only(flag: bool, config: Option<&Path>) -> anyhow::Result<bool> {
-    Ok(flag || Config::load(config)?.audit_only)
+pub(crate) fn audit_only(settings: &Settings) -> anyhow::Result<bool> {
+    Ok(settings.audit_only || Config::load(settings.config.as_deref())?.audit_only)
 }
 
 pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Session> {
-    let config = Config::load(sel.config.as_deref())?;
+    let config = Config::load(sel.settings.config.as_deref())?;
     let fs = FsCtx::open(&sel.root).with_context(|| {
         format!(
             "cannot use --root {}: it must be an existing directory",
@@ -179,7 +179,7 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
         selected,
         root,
         docker_host,
-        audit_only: sel.audit_only || config.audit_only,
+        audit_only: sel.settings.audit_only || config.audit_only,
     })
 }
 

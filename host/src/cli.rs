@@ -70,17 +70,9 @@ pub struct RollbackArgs {
     #[arg(long, value_name = "DIR", default_value = crate::journal::DEFAULT_JOURNAL)]
     pub journal: PathBuf,
 
-    /// Configuration file (for `audit_only`).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// Lockdown: refuse (also `BULKHEAD_AUDIT_ONLY=1` or the configuration).
-    #[arg(
-        long = "audit-only",
-        env = "BULKHEAD_AUDIT_ONLY",
-        value_parser = clap::builder::BoolishValueParser::new()
-    )]
-    pub audit_only: bool,
+    /// The configuration file and the lockdown (which refuses a rollback).
+    #[command(flatten)]
+    pub settings: Settings,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -156,6 +148,14 @@ pub struct Selection {
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: Option<u64>,
 
+    /// The configuration file and the lockdown.
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// Where the configuration comes from, and the lockdown switch.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
     /// Configuration file; default `/etc/bulkhead/config.toml` when it exists.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

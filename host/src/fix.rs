@@ -69,7 +69,7 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 
 /// `bulkhead fix`.
 pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
-    if args.apply && app::audit_only(args.sel.audit_only, args.sel.config.as_deref())? {
+    if args.apply && app::audit_only(&args.sel.settings)? {
         bail!(
             "refusing fix --apply: the audit-only lockdown is on (--audit-only, \
              BULKHEAD_AUDIT_ONLY or audit_only in the configuration); run `bulkhead fix` \
@@ -186,8 +186,7 @@ async fn reaudit(args: &FixArgs, s: &Session, fixes: &[Fixed]) -> anyhow::Result
             docker_host: Some(s.docker_host.clone()),
             format: args.sel.format,
             timeout: args.sel.timeout,
-            config: args.sel.config.clone(),
-            audit_only: false,
+            settings: args.sel.settings.clone(),
         },
         Mode::Audit,
     )
@@ -272,7 +271,7 @@ struct Undone {
 
 /// `bulkhead rollback`.
 pub async fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
-    if app::audit_only(args.audit_only, args.config.as_deref())? {
+    if app::audit_only(&args.settings)? {
         bail!(
             "refusing rollback: the audit-only lockdown is on (--audit-only, \
              BULKHEAD_AUDIT_ONLY or audit_only in the configuration)"

@@ -1,0 +1,64 @@
+//! Oversized output and malformed components.
+
+use super::*;
+
+#[test]
+fn millions_of_findings_hit_a_limit() {
+    let lab = Lab::new("many-findings", &["many_findings"], false);
+    let id = "hostile-many-findings";
+    let out = lab.run(&[id, TLS], &[]);
+    let error = out.control(id)["error"].as_str().unwrap_or("").to_owned();
+    let reason = if error.contains("memory limit") {
+        "exceeded the memory limit"
+    } else {
+        "findings, more than the limit of"
+    };
+    out.assert_contained(id, reason);
+}
+
+#[test]
+fn more_findings_than_the_limit_are_refused() {
+    let lab = Lab::new("over-limit", &["findings_over_limit"], false);
+    let out = lab.run(&["hostile-findings-over-limit", TLS], &[]);
+    out.assert_contained(
+        "hostile-findings-over-limit",
+        "returned 50000 findings, more than the limit of",
+    );
+}
+
+#[test]
+fn a_huge_message_is_refused() {
+    let lab = Lab::new("huge-message", &["huge_message"], false);
+    let out = lab.run(&["hostile-huge-message", TLS], &[]);
+    out.assert_contained("hostile-huge-message", "bytes of text");
+    assert!(!out.printed("AAAAAAAAAAAAAAAA"), "the message leaked");
+}
+
+#[rstest::rstest]
+#[case::bad_id("bad_id", &["invalid id", "Bad ID!"])]
+#[case::huge_title("huge_title", &["metadata", "hostile-huge-title"])]
+fn malformed_metadata_is_refused_at_load(#[case] example: &str, #[case] reasons: &[&str]) {
+    let lab = Lab::new(&example.replace('_', "-"), &[example], false);
+    let out = lab.run(&[], &[]);
+    out.assert_refused(&lab.plugin(example), reasons);
+    assert!(!out.printed("TTTTTTTTTTTTTTTT"), "the huge title leaked");
+    assert!(
+        !out.report["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == "Bad ID!"),
+        "a control with a malformed id was loaded: {:#}",
+        out.report["controls"]
+    );
+}
+
+#[test]
+fn a_control_built_against_a_future_wit_is_refused_at_load() {
+    let lab = Lab::new("future-wit", &["future_wit"], false);
+    let out = lab.run(&[], &[]);
+    out.assert_refused(
+        &lab.plugin("future_wit"),
+        &["@0.2.0", "rebuild the control against"],
+    );
+}

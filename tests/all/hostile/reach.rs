@@ -1,0 +1,228 @@
+//! Reaching outside: the root, the declared paths, WASI, mutating calls.
+
+use super::*;
+
+#[test]
+fn escapes_from_the_root_never_read_outside() {
+    let lab = Lab::new("path-escape", &["path_escape"], false);
+    let id = "hostile-path-escape";
+    let dir = lab.dir();
+    let secret = marker("OUTSIDE");
+    let outside = dir.join("outside-secret.txt");
+    std::fs::write(&outside, &secret).unwrap();
+    let inside = marker("INSIDE");
+    lab.host
+        .file("/etc/inside.txt", &inside, 0o644)
+        .link("/escape/abs-link", outside.to_str().unwrap())
+        .link("/escape/rel-link", "../../outside-secret.txt")
+        .link("/escape/hop", "rel-link")
+        .link(
+            "/escape/deep-rel-link",
+            "../../../../../../../../../../../../etc/passwd",
+        )
+        .link("/escape/abs-dir-link", dir.to_str().unwrap())
+        .link("/escape/rel-dir-link", "../..");
+    // The links are real attacks: followed by the operating system, they do escape.
+    for link in ["/escape/abs-link", "/escape/rel-link", "/escape/hop"] {
+        assert_eq!(
+            std::fs::read_to_string(lab.host.path(link)).unwrap(),
+            secret
+        );
+    }
+    let rel_dir = lab.host.path("/escape/rel-dir-link/outside-secret.txt");
+    assert_eq!(std::fs::read_to_string(rel_dir).unwrap(), secret);
+    // The first line of the real /etc/passwd, which the deep links aim at.
+    let passwd = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|p| p.lines().next().map(str::to_owned))
+        .filter(|l| !l.is_empty());
+
+    let out = lab.run(&[id, TLS], &[]);
+    assert_eq!(out.run.code, 0, "{:#}\n{}", out.report, out.run.stderr);
+    assert_eq!(out.control(id)["status"], "ok");
+    out.assert_tls_intact();
+    assert!(
+        !out.printed(&secret),
+        "a control read the file outside the root: {:#}",
+        out.report
+    );
+    if let Some(line) = passwd {
+        assert!(!out.printed(&line), "a control read the real /etc/passwd");
+    }
+    // Reads work at all: the file inside the root came back.
+    let read_inside = out.probe(id, "read-file /etc/inside.txt:");
+    assert!(read_inside["message"].as_str().unwrap().contains(&inside));
+    // Every escape attempt came back empty-handed (not found, or refused).
+    for result in out.results(id) {
+        let message = result["message"].as_str().unwrap();
+        if message.starts_with("read-file ") && !message.starts_with("read-file /etc/inside.txt:") {
+            assert_ne!(result["evidence"]["outcome"], "read", "{message}");
+        }
+    }
+    // `..` above the root and a link to `../..` both list the root itself.
+    for dir in ["/..", "/escape/rel-dir-link"] {
+        let listing = out.probe(id, &format!("read-dir {dir}:"));
+        assert_eq!(
+            listing["message"],
+            format!("read-dir {dir}: escape etc"),
+            "{listing:#}"
+        );
+    }
+    assert_ne!(
+        out.probe(id, "read-dir /escape/abs-dir-link:")["evidence"]["outcome"],
+        "read"
+    );
+}
+
+/// `path` with `.` and `..` removed lexically, `..` stopping at `/`.
+fn normalize(path: &str) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for component in Path::new(path).components() {
+        match component {
+            Component::Normal(name) => names.push(name.to_str().unwrap()),
+            Component::ParentDir => {
+                names.pop();
+            }
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+        }
+    }
+    format!("/{}", names.join("/"))
+}
+
+#[test]
+fn reads_outside_the_declared_paths_are_denied_and_reported() {
+    let lab = Lab::new("undeclared", &["undeclared_reads"], false);
+    let id = "hostile-undeclared-reads";
+    let declared = marker("DECLARED");
+    let secrets = [
+        ("/etc/shadow", marker("SHADOW"), 0o640),
+        ("/root/.ssh/id_rsa", marker("SSH-KEY"), 0o600),
+        ("/etc/dockerx/secret", marker("DOCKERX"), 0o644),
+    ];
+    lab.host.file(
+        "/etc/docker/daemon.json",
+        &format!(r#"{{"tlskey": "/etc/docker/key.pem", "x-marker": "{declared}"}}"#),
+        0o644,
+    );
+    for (path, body, mode) in &secrets {
+        lab.host.file(path, body, *mode);
+    }
+    // Links inside the declared directory that lead out of it.
+    lab.host
+        .link("/etc/docker/abs-shadow-link", "/etc/shadow")
+        .link("/etc/docker/rel-shadow-link", "../shadow");
+
+    let out = lab.run(&[id, TLS], &[]);
+    out.assert_tls_intact();
+    assert_eq!(out.control(id)["status"], "ok", "{:#}", out.report);
+    // The declared path reads.
+    let allowed = out.probe(id, "read-file /etc/docker/daemon.json:");
+    assert!(
+        allowed["message"].as_str().unwrap().contains(&declared),
+        "{allowed:#}"
+    );
+    // Nothing else does, and every refusal is in the report with the path.
+    for (_, body, _) in &secrets {
+        assert!(!out.printed(body), "{body} leaked: {:#}", out.report);
+    }
+    let denials = out.denials(id);
+    for path in [
+        "/etc/shadow",
+        "/root/.ssh/id_rsa",
+        "/etc/dockerx/secret",
+        "/etc/docker/../shadow",
+        "/etc/docker/../../etc/shadow",
+        "/etc/docker/abs-shadow-link",
+        "/etc/docker/rel-shadow-link",
+    ] {
+        let probe = out.probe(id, &format!("read-file {path}:"));
+        assert_eq!(probe["evidence"]["outcome"], "denied", "{probe:#}");
+        // The argument is the path as written, or normalized, or `path -> where it leads`.
+        let names = |arg: &str| {
+            arg == path || arg == normalize(path) || arg.starts_with(&format!("{path} -> "))
+        };
+        assert!(
+            denials
+                .iter()
+                .any(|(call, arg)| call == "filesystem.read-file" && names(arg)),
+            "no read-file denial for {path}: {denials:?}"
+        );
+    }
+    assert!(
+        out.report["summary"]["denials"].as_u64().unwrap() >= 7,
+        "{:#}",
+        out.report["summary"]
+    );
+}
+
+#[rstest::rstest]
+#[case::wasi_filesystem("wasi_filesystem", "wasi:filesystem/")]
+#[case::wasi_sockets("wasi_sockets", "wasi:sockets/")]
+fn forbidden_wasi_imports_are_refused_at_load(#[case] example: &str, #[case] import: &str) {
+    let lab = Lab::new(&example.replace('_', "-"), &[example], false);
+    let out = lab.run(&[], &[]);
+    out.assert_refused(&lab.plugin(example), &[import, "never grants"]);
+}
+
+#[test]
+fn chmod_during_run_is_denied_and_changes_nothing() {
+    let lab = Lab::new("chmod", &["chmod"], false);
+    let id = "hostile-chmod";
+    let out = lab.run(&[id, TLS], &[]);
+    assert_eq!(out.control(id)["status"], "ok", "{:#}", out.report);
+    out.assert_tls_intact();
+    assert_eq!(out.run.code, 0, "{:#}", out.report);
+    let denials = out.denials(id);
+    for path in ["/etc/docker/key.pem", "/etc/docker/daemon.json"] {
+        assert!(
+            denials.iter().any(|(call, arg)| call == "file-admin.chmod"
+                && (arg == path || arg.starts_with(&format!("{path} ")))),
+            "no chmod denial for {path}: {denials:?}"
+        );
+    }
+    for result in out.results(id) {
+        let message = result["message"].as_str().unwrap();
+        assert!(message.starts_with("chmod 0777 refused"), "{message}");
+    }
+    assert_eq!(lab.host.mode("/etc/docker/key.pem"), 0o400);
+    assert_eq!(lab.host.mode("/etc/docker/daemon.json"), 0o644);
+}
+
+#[test]
+fn replacing_a_container_during_run_is_denied_and_changes_nothing() {
+    // Running, so that a replacement (which stops the original) would show.
+    let lab = Lab::new("replace", &["replace_container"], true);
+    let id = "hostile-replace-container";
+    let out = lab.run(&[id, TLS], &[]);
+    assert_eq!(out.control(id)["status"], "ok", "{:#}", out.report);
+    out.assert_tls_intact();
+    let name = &lab.container.name;
+    let target = lab.container.target();
+    assert_eq!(
+        status_of(&out.report, id, &target),
+        "info",
+        "{:#}",
+        out.report
+    );
+    let message = out
+        .results(id)
+        .into_iter()
+        .find(|r| r["target"] == target.as_str())
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("refused"), "{message}");
+    let denials = out.denials(id);
+    assert!(
+        denials
+            .iter()
+            .any(|(call, arg)| call == "container-admin.replace-container"
+                && (arg == name || arg.starts_with(&format!("{name} ")))),
+        "no replace-container denial for {name}: {denials:?}"
+    );
+    assert_eq!(
+        docker(&["inspect", "--format", "{{.State.Running}}", name]),
+        "true"
+    );
+}
