@@ -36,7 +36,7 @@ pub enum LoadError {
         why: &'static str,
     },
     /// Several refused imports, every one named.
-    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    #[error("{}", describe_refused(.0))]
     Refused(Vec<LoadError>),
     /// The component was built against a contract this host does not implement.
     #[error(
@@ -49,6 +49,35 @@ pub enum LoadError {
     /// Linking failed for another reason.
     #[error("cannot be linked: {0}")]
     Link(String),
+}
+
+/// Several refusals in one sentence, imports grouped by reason.
+fn describe_refused(errors: &[LoadError]) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut others = Vec::new();
+    for e in errors {
+        match e {
+            LoadError::ForbiddenImport { import, why } => {
+                match groups.iter_mut().find(|(w, _)| w == why) {
+                    Some((_, imports)) => imports.push(import),
+                    None => groups.push((why, vec![import])),
+                }
+            }
+            other => others.push(other.to_string()),
+        }
+    }
+    let grouped = groups
+        .iter()
+        .map(|(why, imports)| format!("{} ({why})", imports.join(", ")));
+    let mut parts: Vec<String> = others;
+    let grouped: Vec<String> = grouped.collect();
+    if !grouped.is_empty() {
+        parts.push(format!(
+            "imports {}, which bulkhead never grants",
+            grouped.join("; ")
+        ));
+    }
+    parts.join("; ")
 }
 
 /// What an import gives a component, as `plugins inspect` shows it.

@@ -15,7 +15,7 @@ use crate::caps::process::ProcCtx;
 use crate::catalog::{Catalog, Metadata, sha256_hex};
 use crate::cli::{Format, InspectArgs};
 use crate::config::Config;
-use crate::engine::{Runtime, classify_import};
+use crate::engine::{LoadError, Runtime, classify_import};
 use crate::runner::Runner;
 use crate::state::RunContext;
 
@@ -106,7 +106,6 @@ async fn examine(
     report: &mut Inspection,
 ) -> Result<(), String> {
     let component = runtime.compile(bytes).map_err(|e| e.to_string())?;
-    let mut refusal = None;
     for name in runtime.imports(&component) {
         if report.wit.is_none() {
             report.wit = name
@@ -114,22 +113,18 @@ async fn examine(
                 .and_then(|rest| rest.split_once('@'))
                 .map(|(_, version)| format!("bulkhead:plugin@{version}"));
         }
-        let (kind, refused) = match classify_import(&name) {
+        let (kind, why) = match classify_import(&name) {
             Ok(kind) => (kind.label(), None),
-            Err(e) => {
-                refusal.get_or_insert_with(|| e.to_string());
-                ("refused", Some(e.to_string()))
-            }
+            Err(LoadError::ForbiddenImport { why, .. }) => ("refused", Some(why.to_owned())),
+            Err(e) => ("refused", Some(e.to_string())),
         };
         report.imports.push(Import {
             name,
             kind,
-            refused,
+            refused: why,
         });
     }
-    if let Some(why) = refusal {
-        return Err(why);
-    }
+    // `link` names every refused import at once.
     let pre = runtime.link(&component).map_err(|e| e.to_string())?;
     // metadata() runs with no grants at all; the context is never reached.
     let run = Arc::new(RunContext {
