@@ -1,7 +1,8 @@
 //! The `docker` capability: read-only Docker facts, served from one snapshot per run.
 //!
 //! The first control that asks triggers the snapshot: list every container (running or
-//! not), inspect each once, concurrently with a bound, and fetch `docker info`. Every
+//! not), and inspect each once, concurrently with a bound; `docker info` (slow on the
+//! daemon side) is fetched once too, but only when a control asks for it. Every
 //! later call, from any control, is answered from memory. A daemon that cannot be
 //! reached makes every call answer `unavailable` with the endpoint that was tried.
 
@@ -36,16 +37,12 @@ pub struct Snapshot {
     inspect: HashMap<String, String>,
     /// Full id by name, for `inspect(name)`.
     ids_by_name: HashMap<String, String>,
-    info: String,
 }
 
 impl Snapshot {
-    /// Build a snapshot from inspect documents and the info document.
-    pub fn from_documents(docs: Vec<Value>, info: &Value) -> Self {
-        let mut snapshot = Snapshot {
-            info: info.to_string(),
-            ..Snapshot::default()
-        };
+    /// Build a snapshot from inspect documents.
+    pub fn from_documents(docs: Vec<Value>) -> Self {
+        let mut snapshot = Snapshot::default();
         for doc in docs {
             let container = container_from_inspect(&doc);
             snapshot
@@ -143,6 +140,7 @@ pub fn container_from_inspect(doc: &Value) -> Container {
 pub struct DockerCtx {
     endpoint: String,
     snapshot: OnceCell<Result<Arc<Snapshot>, String>>,
+    info: OnceCell<Result<String, String>>,
 }
 
 impl DockerCtx {
@@ -151,6 +149,7 @@ impl DockerCtx {
         DockerCtx {
             endpoint,
             snapshot: OnceCell::new(),
+            info: OnceCell::new(),
         }
     }
 
@@ -159,6 +158,7 @@ impl DockerCtx {
         DockerCtx {
             endpoint,
             snapshot: OnceCell::new_with(Some(Ok(Arc::new(snapshot)))),
+            info: OnceCell::new(),
         }
     }
 
@@ -174,6 +174,26 @@ impl DockerCtx {
                 take_snapshot(&self.endpoint)
                     .await
                     .map(Arc::new)
+                    .map_err(|e| format!("cannot read the Docker daemon at {}: {e}", self.endpoint))
+            })
+            .await
+            .clone()
+            .map_err(WitError::Unavailable)
+    }
+}
+
+impl DockerCtx {
+    /// The daemon's `docker info` document (JSON), fetched on first use.
+    pub async fn info(&self) -> Result<String, WitError> {
+        self.info
+            .get_or_init(|| async {
+                let fetch = async {
+                    let docker = connect(&self.endpoint).await?;
+                    let info = docker.info().await.map_err(|e| describe(&e))?;
+                    serde_json::to_string(&info).map_err(|e| e.to_string())
+                };
+                fetch
+                    .await
                     .map_err(|e| format!("cannot read the Docker daemon at {}: {e}", self.endpoint))
             })
             .await
@@ -220,10 +240,6 @@ fn describe(err: &bollard::errors::Error) -> String {
 async fn take_snapshot(endpoint: &str) -> Result<Snapshot, String> {
     let docker = connect(endpoint).await?;
     let options = ListContainersOptionsBuilder::default().all(true).build();
-    let info = async {
-        let info = docker.info().await.map_err(|e| describe(&e))?;
-        serde_json::to_value(info).map_err(|e| e.to_string())
-    };
     let docs = async {
         let listed = docker
             .list_containers(Some(options))
@@ -252,8 +268,7 @@ async fn take_snapshot(endpoint: &str) -> Result<Snapshot, String> {
             .try_collect::<Vec<Value>>()
             .await
     };
-    let (info, docs) = futures::try_join!(info, docs)?;
-    Ok(Snapshot::from_documents(docs, &info))
+    Ok(Snapshot::from_documents(docs.await?))
 }
 
 /// A control's view of the Docker capability for one call.
@@ -277,7 +292,7 @@ impl Host for DockerView<'_> {
 
     async fn info(&mut self) -> Result<String, WitError> {
         check(self.grants, self.record, Call::DockerInfo, "")?;
-        Ok(self.ctx.snapshot().await?.info.clone())
+        self.ctx.info().await
     }
 }
 
@@ -329,7 +344,7 @@ mod tests {
     #[test]
     fn inspect_by_name_id_and_unique_prefix() {
         let doc: Value = serde_json::from_str(INSPECT).unwrap();
-        let snap = Snapshot::from_documents(vec![doc], &Value::Null);
+        let snap = Snapshot::from_documents(vec![doc]);
         assert!(snap.inspect("web").is_some());
         assert!(snap.inspect("/web").is_some());
         assert!(snap.inspect("0123456789abcdef").is_some());
