@@ -169,7 +169,8 @@ impl Runtime {
                 .name("bulkhead-epoch".to_owned())
                 .spawn(move || {
                     while !stop.load(Ordering::Relaxed) {
-                        std::thread::sleep(EPOCH_TICK);
+                        // Parked rather than asleep, so `drop` can wake it at once.
+                        std::thread::park_timeout(EPOCH_TICK);
                         engine.increment_epoch();
                     }
                 })?
@@ -232,6 +233,7 @@ impl Drop for Runtime {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(ticker) = self.ticker.take() {
+            ticker.thread().unpark();
             let _ = ticker.join();
         }
     }
