@@ -1,18 +1,19 @@
 //! The scale benchmark: `cargo bench -p bulkhead --bench scale [-- --sizes 50,500 --runs 5]`.
 //!
-//! For each size N it grows a fleet of N labelled containers on the local daemon (a share
-//! of them running, capability flags varied so both verdicts occur), then measures, in
-//! the same run and interleaved, with medians over `--runs`:
+//! First (d): the time to the first control call with a warm cache and 100 drop-in
+//! controls, before any bench container exists. Then, for each size N, it grows a fleet
+//! of N labelled containers on the local daemon (a share of them running, capability
+//! flags varied so both verdicts occur) and measures, interleaved, with medians over
+//! `--runs`:
 //!
 //! - (a) the API floor: list(all) + inspect of every container by a minimal bollard
 //!   client in this process;
 //! - (b) `bulkhead run --format json` over the bundled set with a warm compile cache;
 //! - (c) the same with a cold cache (a fresh empty `BULKHEAD_CACHE_DIR` each run);
 //!
-//! with bulkhead's peak RSS (GNU time) and the ratio (b)/(a). Then (d): the time to the
-//! first control call with a warm cache and 100 drop-in controls. It prints a Markdown
-//! report, rewrites the generated section of `BENCHMARKS.md`, and removes every
-//! container it made (leftovers of an aborted run are removed first).
+//! with bulkhead's peak RSS (GNU time) and the ratio (b)/(a). It prints a Markdown report,
+//! rewrites the generated section of `BENCHMARKS.md`, and removes every container it made
+//! (leftovers of an aborted run are removed first).
 //!
 //! Needs a Docker daemon and the right to use it (root), `cc` that links static
 //! binaries, `tar`, the `docker` CLI (to import the image once) and GNU time.
@@ -22,6 +23,8 @@
 // in benches/ would each be taken for a bench of their own).
 #[path = "scale/fleet.rs"]
 mod fleet;
+#[path = "scale/machine.rs"]
+mod machine;
 #[path = "scale/probe.rs"]
 mod probe;
 #[path = "scale/report.rs"]
@@ -55,6 +58,11 @@ struct Args {
     #[arg(long)]
     no_write: bool,
 
+    /// Leave the containers on the daemon (to profile against them); the next run
+    /// removes them first.
+    #[arg(long)]
+    keep: bool,
+
     /// Passed by `cargo bench`; without it (`cargo test --benches`) nothing runs.
     #[arg(long, hide = true)]
     bench: bool,
@@ -83,6 +91,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
         bail!("--sizes wants one or more container counts above 0, e.g. --sizes 50,500");
     }
     probe::check_gnu_time()?;
+    let load_before = machine::load_average();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -98,31 +107,42 @@ fn run(args: &Args) -> anyhow::Result<()> {
     }
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
     let measured = measure(args, &sizes, &rt, &docker, work.path());
-    eprintln!("scale: removing the bench containers");
-    let cleaned = rt.block_on(fleet::remove_all(&docker));
+    let cleaned = if args.keep {
+        eprintln!(
+            "scale: --keep: leaving the bench containers (label {}={})",
+            fleet::LABEL.0,
+            fleet::LABEL.1
+        );
+        Ok(0)
+    } else {
+        eprintln!("scale: removing the bench containers");
+        rt.block_on(fleet::remove_all(&docker))
+    };
     let (results, startup) = measured?;
     cleaned?;
 
-    let machine = rt.block_on(report::Machine::describe(&docker));
+    let machine = rt.block_on(machine::Machine::describe(&docker));
     let settings = report::Settings {
         sizes,
         runs: args.runs,
         running: args.running,
+        load_before,
     };
     let markdown = report::render(&machine, &settings, &results, &startup);
     println!("{markdown}");
     if !args.no_write {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("..")
-            .join("BENCHMARKS.md");
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .context("host/ sits in the workspace")?;
+        let path = workspace.join("BENCHMARKS.md");
         report::update_file(&path, &markdown)?;
         eprintln!("scale: updated {}", path.display());
     }
     Ok(())
 }
 
-/// Every measurement, size by size, then startup; containers are left for the caller
-/// to remove.
+/// Every measurement: startup first (before any bench container exists, so it measures
+/// startup alone), then size by size. Containers are left for the caller to remove.
 fn measure(
     args: &Args,
     sizes: &[usize],
@@ -131,6 +151,7 @@ fn measure(
     work: &Path,
 ) -> anyhow::Result<(Vec<SizeResult>, StartupResult)> {
     let bulkhead = probe::Bulkhead::new(work)?;
+    let startup = startup(args, &bulkhead, work)?;
     let mut fleet = fleet::Fleet::new(args.running);
     let mut results = Vec::new();
     for &n in sizes {
@@ -178,7 +199,11 @@ fn measure(
         }
         results.push(size);
     }
+    Ok((results, startup))
+}
 
+/// (d): the bundled controls plus `STARTUP_CONTROLS` drop-ins, warm cache.
+fn startup(args: &Args, bulkhead: &probe::Bulkhead, work: &Path) -> anyhow::Result<StartupResult> {
     eprintln!(
         "scale: startup: {} drop-in controls",
         probe::STARTUP_CONTROLS
@@ -189,10 +214,10 @@ fn measure(
     for (file, id) in [dropins.first(), dropins.last()].into_iter().flatten() {
         bulkhead.check_inspect(file, id)?;
     }
+    // The first run fills the cache (and checks every drop-in loaded).
     let cache = work.join("cache-startup");
     std::fs::create_dir(&cache)?;
-    let first = bulkhead.run(&cache, Some(&dir), true)?;
-    let controls = probe::control_count(&first.stdout)?;
+    let controls = probe::control_count(&bulkhead.run(&cache, Some(&dir), true)?.stdout)?;
     let bundled = probe::control_count(&bulkhead.run(&cache, None, true)?.stdout)?;
     if controls != bundled + dropins.len() {
         bail!(
@@ -216,5 +241,5 @@ fn measure(
              BULKHEAD_TIMINGS=1; the first-call time is not measured"
         );
     }
-    Ok((results, startup))
+    Ok(startup)
 }

@@ -280,7 +280,10 @@ fn dropin_id(k: usize) -> String {
 /// id patched in place; returns (file, id) pairs.
 pub fn write_dropins(dir: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
     let seed = std::fs::read(SEED).with_context(|| {
-        format!("cannot read {SEED}; the host build (host/build.rs) makes it, so run the bench through cargo")
+        format!(
+            "cannot read {SEED}; the host build (host/build.rs) makes it, so run the bench \
+             through cargo"
+        )
     })?;
     let at: Vec<usize> = seed
         .windows(SEED_ID.len())

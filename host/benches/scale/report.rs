@@ -3,12 +3,11 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use anyhow::Context;
-use bollard::Docker;
 
+use crate::machine::Machine;
 use crate::probe::{STARTUP_CONTROLS, Sample, Verdicts};
 
 /// The generated section of BENCHMARKS.md sits between these lines.
@@ -26,7 +25,7 @@ section of this file (the text outside the markers is kept):
 ```sh
 cargo bench -p bulkhead --bench scale
 # options (these are the defaults): -- --sizes 50,500 --runs 5 --running 20
-# --no-write prints the report without touching this file
+# --no-write prints the report without touching this file; --keep leaves the containers
 ```
 
 It needs a running Docker daemon and the right to use it (root), `cc` that links static
@@ -35,7 +34,7 @@ It creates N containers labelled `bulkhead.bench=1` from a local image
 (`bulkhead-bench/pause:1`, a static `pause` imported with `docker import`), measures, and
 removes them; containers left by an aborted run are removed at the next start.
 
-What is measured, interleaved in one run, medians over `--runs`:
+What is measured, in one run, medians over `--runs` ((a)-(c) interleaved run by run):
 
 - **(a) API floor**: a minimal bollard client inside the bench process, already connected,
   doing list(all) and an inspect of every container, 16 in flight (bulkhead's bound).
@@ -44,8 +43,12 @@ What is measured, interleaved in one run, medians over `--runs`:
 - **(c) cold**: the same with a fresh, empty cache directory each run.
 - **(d) startup**: with a warm cache and 100 extra drop-in controls (copies of a bundled
   control with their id patched), the `first_call` time bulkhead reports with
-  `BULKHEAD_TIMINGS=1` (milliseconds since process start).
+  `BULKHEAD_TIMINGS=1` (bulkhead's own clock, started as the command begins). Measured
+  first, before any bench container exists.
 - **Peak RSS** of bulkhead in (b) and (c), from GNU time (`%M`). MB = 10^6 bytes.
+
+The section after the generated one says where the time goes and what would fix any target
+missed; it is written by hand, from profiles.
 
 ";
 
@@ -54,6 +57,8 @@ pub struct Settings {
     pub sizes: Vec<usize>,
     pub runs: u32,
     pub running: u8,
+    /// The 1-minute load average when the bench started (the machine may be shared).
+    pub load_before: String,
 }
 
 /// Everything measured at one size.
@@ -124,98 +129,6 @@ fn verdict(met: bool) -> &'static str {
     if met { "**met**" } else { "**missed**" }
 }
 
-/// The machine the numbers come from.
-pub struct Machine {
-    cpus: usize,
-    cpu_model: String,
-    memory: String,
-    kernel: String,
-    docker: String,
-    rustc: String,
-    date: String,
-    commit: String,
-}
-
-impl Machine {
-    /// Describe this machine; what cannot be read says `unknown`.
-    pub async fn describe(docker: &Docker) -> Machine {
-        let unknown = || "unknown".to_owned();
-        let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
-        let cpuinfo = read("/proc/cpuinfo");
-        let field = |text: &str, key: &str| {
-            text.lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, v)| v.trim().to_owned())
-        };
-        let memory = field(&read("/proc/meminfo"), "MemTotal")
-            .and_then(|v| v.trim_end_matches(" kB").trim().parse::<f64>().ok())
-            .map(|kib| format!("{:.1} GiB", kib / (1024.0 * 1024.0)))
-            .unwrap_or_else(unknown);
-        let docker = match docker.version().await {
-            Ok(v) => format!(
-                "{} (API {})",
-                v.version.unwrap_or_else(unknown),
-                v.api_version.unwrap_or_else(unknown)
-            ),
-            Err(_) => unknown(),
-        };
-        let dirty = tool(&["git", "status", "--porcelain"]).is_some_and(|s| !s.is_empty());
-        let commit = tool(&["git", "rev-parse", "--short", "HEAD"])
-            .map(|c| {
-                if dirty {
-                    format!("{c} with uncommitted changes")
-                } else {
-                    c
-                }
-            })
-            .unwrap_or_else(unknown);
-        Machine {
-            cpus: std::thread::available_parallelism().map_or(0, |n| n.get()),
-            cpu_model: field(&cpuinfo, "model name").unwrap_or_else(unknown),
-            memory,
-            kernel: read("/proc/sys/kernel/osrelease").trim().to_owned(),
-            docker,
-            rustc: tool(&["rustc", "--version"]).unwrap_or_else(unknown),
-            date: utc_now(),
-            commit,
-        }
-    }
-}
-
-/// The trimmed stdout of a command run in the workspace, if it succeeds.
-fn tool(argv: &[&str]) -> Option<String> {
-    let out = Command::new(argv[0])
-        .args(&argv[1..])
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
-/// Now, as `YYYY-MM-DD HH:MM UTC` (civil-from-days, proleptic Gregorian).
-fn utc_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = (secs / 86_400) as i64 + 719_468;
-    let (era, doe) = (days.div_euclid(146_097), days.rem_euclid(146_097));
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let rem = secs % 86_400;
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60
-    )
-}
-
 /// The Markdown report (the generated section of BENCHMARKS.md).
 pub fn render(
     machine: &Machine,
@@ -239,13 +152,15 @@ pub fn render(
     let _ = writeln!(
         md,
         "Machine: {} CPUs ({}), {} memory, Linux {}, Docker {}, {}; bulkhead built with \
-         the `bench` profile.\n",
+         the `bench` profile. Load average (1 min) when the bench started: {} (the machine \
+         may be shared: compare runs started at a low load).\n",
         machine.cpus,
         machine.cpu_model,
         machine.memory,
         machine.kernel,
         machine.docker,
-        machine.rustc
+        machine.rustc,
+        settings.load_before
     );
     let _ = writeln!(
         md,
@@ -265,7 +180,8 @@ pub fn render(
         let on_daemon = median(r.on_daemon.iter().map(|&c| c as f64).collect());
         let _ = writeln!(
             md,
-            "| {} | {} | {on_daemon:.0} | {}/{} | {:.1} s | {} | {} | {} | {:.1} | {:.0} MB | {:.0} MB |",
+            "| {} | {} | {on_daemon:.0} | {}/{} | {:.1} s | {} | {} | {} | {:.1} | {:.0} MB \
+             | {:.0} MB |",
             r.n,
             r.running,
             r.verdicts.pass,
@@ -282,8 +198,8 @@ pub fn render(
     let first_call = phase_ms(&startup.samples, "first_call");
     let _ = writeln!(
         md,
-        "\n(d) Startup, warm cache, {} controls ({} drop-ins): first control call at {}; \
-         the whole run took {} wall, peak RSS {:.0} MB.\n",
+        "\n(d) Startup, warm cache, {} controls ({} drop-ins), no bench containers: first \
+         control call at {}; the whole run took {} wall, peak RSS {:.0} MB.\n",
         startup.controls,
         STARTUP_CONTROLS,
         first_call.map_or_else(|| "not reported".to_owned(), fmt_ms),
@@ -298,7 +214,7 @@ pub fn render(
 /// The phase table from `BULKHEAD_TIMINGS`.
 fn phases(md: &mut String, results: &[SizeResult], startup: &StartupResult) {
     const PHASES: [&str; 5] = ["engine", "catalog", "first_call", "audits", "total"];
-    md.push_str("### Where the time goes\n\n");
+    md.push_str("### Phases\n\n");
     let mut rows = Vec::new();
     for r in results {
         rows.push((format!("{}", r.n), "warm", &r.warm[..]));
@@ -320,8 +236,10 @@ fn phases(md: &mut String, results: &[SizeResult], startup: &StartupResult) {
         return;
     }
     md.push_str(
-        "bulkhead's own `BULKHEAD_TIMINGS=1` line: milliseconds since process start at the \
-         end of each phase (medians); \"wall\" is the bench's clock from spawn to exit.\n\n",
+        "bulkhead's own `BULKHEAD_TIMINGS=1` line: when each phase ended, in milliseconds on \
+         bulkhead's clock (started as the command begins, after exec and runtime setup), \
+         medians; \"wall\" is the bench's clock from spawn to exit, so wall - total is \
+         process start and exit.\n\n",
     );
     let _ = writeln!(md, "| N | cache | {} | wall |", PHASES.join(" | "));
     let _ = writeln!(md, "|--|--|{}--:|", "--:|".repeat(PHASES.len()));
