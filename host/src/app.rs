@@ -200,7 +200,7 @@ async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
             report.add_failure(failure);
         }
     }
-    let outcomes = audit_all(&s).await?;
+    let outcomes = audit_all(&s, &dockerd_paths(&s)).await?;
     for (control, outcome) in s.selected.iter().zip(outcomes) {
         report.add_run(control, outcome);
     }
@@ -229,15 +229,18 @@ pub(crate) fn dockerd_paths(s: &Session) -> Vec<String> {
     }
 }
 
-/// Audit every selected control concurrently; outcomes in `s.selected` order.
-pub(crate) async fn audit_all(s: &Session) -> anyhow::Result<Vec<CallOutcome<Vec<Finding>>>> {
-    let dockerd_paths = dockerd_paths(s);
+/// Audit every selected control concurrently, file reads scoped with the run's
+/// `dockerd_paths`; outcomes in `s.selected` order.
+pub(crate) async fn audit_all(
+    s: &Session,
+    dockerd_paths: &[String],
+) -> anyhow::Result<Vec<CallOutcome<Vec<Finding>>>> {
     let mut tasks = tokio::task::JoinSet::new();
     timings::mark("first_call");
     for (index, control) in s.selected.iter().enumerate() {
         let runner = s.runner.clone();
         let control = control.clone();
-        let grants = Grants::audit(scope::scope_for(&control.meta.reads, &dockerd_paths));
+        let grants = Grants::audit(scope::scope_for(&control.meta.reads, dockerd_paths));
         tasks.spawn(async move {
             let outcome = runner.audit(&control.pre, grants).await;
             (index, outcome)

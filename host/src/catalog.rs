@@ -310,23 +310,26 @@ async fn load_one(
     cache: Option<Cache>,
 ) -> Result<(Metadata, String, PluginPre<HostState>), String> {
     let bytes = bytes?;
-    let sha256 = sha256_hex(&bytes);
-    if let Some(trust) = trust {
-        trust.admit_bytes(&sha256)?;
-    }
-    // Compiling is CPU-bound: keep it off the async workers.
+    // Hashing, checking the pins and compiling are CPU-bound: keep them off the async
+    // workers, and in parallel across controls.
     let rt = runtime.clone();
-    let hash = sha256.clone();
-    let pre = tokio::task::spawn_blocking(move || {
+    let pins = trust.cloned();
+    let (sha256, pre) = tokio::task::spawn_blocking(move || {
+        let sha256 = sha256_hex(&bytes);
+        if let Some(trust) = &pins {
+            trust.admit_bytes(&sha256)?;
+        }
         let component = match &cache {
-            Some(cache) => cache.load_or_compile(rt.engine(), &hash, || rt.compile(&bytes))?,
-            None => rt.compile(&bytes)?,
+            Some(cache) => cache
+                .load_or_compile(rt.engine(), &sha256, || rt.compile(&bytes))
+                .map_err(|e| e.to_string())?,
+            None => rt.compile(&bytes).map_err(|e| e.to_string())?,
         };
-        rt.link(&component)
+        let pre = rt.link(&component).map_err(|e| e.to_string())?;
+        Ok::<_, String>((sha256, pre))
     })
     .await
-    .map_err(|e| format!("compiler thread failed: {e}"))?
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| format!("compiler thread failed: {e}"))??;
     let outcome = runner.metadata(&pre).await;
     let raw = outcome
         .result

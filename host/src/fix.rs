@@ -82,8 +82,9 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         Mode::Plan
     };
     let s = session(&args.sel, mode).await?;
-    let outcomes = audit_all(&s).await?;
+    // Computed once: the audit and every remediate call share the same read scope.
     let dockerd_paths = app::dockerd_paths(&s);
+    let outcomes = audit_all(&s, &dockerd_paths).await?;
 
     let mut fixes = Vec::new();
     let mut errors = 0;
@@ -191,7 +192,7 @@ async fn reaudit(args: &FixArgs, s: &Session, fixes: &[Fixed]) -> anyhow::Result
         Mode::Audit,
     )
     .await?;
-    let outcomes = audit_all(&fresh).await?;
+    let outcomes = audit_all(&fresh, &app::dockerd_paths(&fresh)).await?;
     let mut report =
         crate::report::Report::new("audit", fresh.root.clone(), fresh.docker_host.clone());
     for (control, outcome) in fresh.selected.iter().zip(outcomes) {
