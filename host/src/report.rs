@@ -64,6 +64,29 @@ pub struct ResultEntry {
     pub message: String,
     /// Facts behind the verdict.
     pub evidence: BTreeMap<String, String>,
+    /// The waiver from the configuration that matched this result, if one did. An
+    /// active waiver takes a `fail`/`warn` out of the exit code and the gates; an
+    /// expired one is shown but waives nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverNote>,
+}
+
+/// A configured waiver, as it applied to one result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaiverNote {
+    /// Why the finding is accepted, as the configuration states it.
+    pub justification: String,
+    /// The last day (UTC, `YYYY-MM-DD`) the waiver holds.
+    pub expires: String,
+    /// `false` once `expires` has passed: the result then counts as if unwaived.
+    pub active: bool,
+}
+
+impl ResultEntry {
+    /// Whether an active waiver covers this result.
+    pub fn is_waived(&self) -> bool {
+        self.waiver.as_ref().is_some_and(|w| w.active)
+    }
 }
 
 /// One control, as it ran.
@@ -117,6 +140,9 @@ pub struct Summary {
     pub controls: usize,
     /// Calls refused across all controls.
     pub denials: usize,
+    /// Results (counted under their status too) that an active waiver covers; they do
+    /// not make the exit code 1.
+    pub waived: usize,
 }
 
 /// The whole report of one run.
@@ -171,6 +197,7 @@ impl Report {
                     status: status_str(f.status),
                     message: f.message,
                     evidence: f.evidence.into_iter().collect(),
+                    waiver: None,
                 })),
             Err(reason) => self.results.push(ResultEntry {
                 control: meta.id.clone(),
@@ -178,6 +205,7 @@ impl Report {
                 status: "error",
                 message: format!("control failed: {reason}"),
                 evidence: BTreeMap::new(),
+                waiver: None,
             }),
         }
         self.controls.push(ControlEntry {
@@ -204,6 +232,7 @@ impl Report {
             status: "error",
             message: failure.to_string(),
             evidence: BTreeMap::new(),
+            waiver: None,
         });
         self.controls.push(ControlEntry {
             id: failure.name.clone(),
@@ -227,6 +256,7 @@ impl Report {
             total: self.results.len(),
             controls: self.controls.len(),
             denials: self.controls.iter().map(|c| c.denials.len()).sum(),
+            waived: self.results.iter().filter(|r| r.is_waived()).count(),
             ..Summary::default()
         };
         for r in &self.results {
@@ -242,11 +272,16 @@ impl Report {
         self.summary = s;
     }
 
-    /// 2 when anything could not be judged, else 1 when anything failed, else 0.
+    /// 2 when anything could not be judged, else 1 when anything failed (and is not
+    /// waived), else 0.
     pub fn exit_code(&self) -> u8 {
         if self.summary.error > 0 || self.controls.iter().any(|c| c.status == "error") {
             2
-        } else if self.summary.fail > 0 {
+        } else if self
+            .results
+            .iter()
+            .any(|r| r.status == "fail" && !r.is_waived())
+        {
             1
         } else {
             0
@@ -350,6 +385,7 @@ mod tests {
                 status: s,
                 message: String::new(),
                 evidence: BTreeMap::new(),
+                waiver: None,
             });
         }
         r.finish();
