@@ -236,13 +236,18 @@ pub(crate) async fn audit_all(
     dockerd_paths: &[String],
 ) -> anyhow::Result<Vec<CallOutcome<Vec<Finding>>>> {
     let mut tasks = tokio::task::JoinSet::new();
-    timings::mark("first_call");
     for (index, control) in s.selected.iter().enumerate() {
         let runner = s.runner.clone();
         let control = control.clone();
         let grants = Grants::audit(scope::scope_for(&control.meta.reads, dockerd_paths));
         tasks.spawn(async move {
-            let outcome = runner.audit(&control.pre, grants).await;
+            let outcome = match control.pre().await {
+                Ok(pre) => {
+                    timings::mark_once("first_call");
+                    runner.audit(pre, grants).await
+                }
+                Err(reason) => CallOutcome::not_made(format!("cannot load: {reason}")),
+            };
             (index, outcome)
         });
     }

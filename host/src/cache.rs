@@ -9,6 +9,13 @@
 //! directory must be owned by the current user and not writable by group or others;
 //! otherwise it is not used at all.
 //!
+//! An entry is three files sharing one name: `NAME.cwasm` (exactly what
+//! `Component::serialize` wrote, so it can be mapped rather than copied), `NAME.mac` (its
+//! MAC) and, once the control has answered `metadata()`, `NAME.meta` (the validated
+//! metadata, MAC first). Each MAC covers the kind of file and the entry's name as well as
+//! the content, so no file can stand in for another. With the metadata cached, a warm
+//! start needs no control instantiated and no code loaded until a control is called.
+//!
 //! Location: `BULKHEAD_CACHE_DIR`, else `$XDG_CACHE_HOME/bulkhead`, else
 //! `~/.cache/bulkhead`. `BULKHEAD_CACHE_DIR=off` disables the cache.
 
@@ -23,9 +30,11 @@ use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
+use crate::catalog::Metadata;
+
 type HmacSha256 = Hmac<Sha256>;
 
-/// Bytes of the MAC at the start of every entry.
+/// Bytes of a MAC.
 const MAC_LEN: usize = 32;
 
 /// A usable cache directory and its key.
@@ -88,17 +97,26 @@ impl Cache {
         })
     }
 
-    fn entry(&self, engine: &Engine, wasm_sha256: &str) -> PathBuf {
+    /// The entry's name: the component's sha256 and the engine's compatibility, hashed.
+    fn entry(&self, engine: &Engine, wasm_sha256: &str) -> String {
         let mut hasher = ShaHasher(Sha256::new());
         wasm_sha256.hash(&mut hasher);
         engine.precompile_compatibility_hash().hash(&mut hasher);
         let digest = hasher.0.finalize();
-        let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        self.dir.join(format!("{name}.cwasm"))
+        digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    fn mac(&self) -> HmacSha256 {
-        HmacSha256::new_from_slice(&self.key).expect("HMAC takes any key length")
+    fn path(&self, name: &str, kind: &str) -> PathBuf {
+        self.dir.join(format!("{name}.{kind}"))
+    }
+
+    /// The MAC of `content` stored as `name.kind`.
+    fn mac(&self, name: &str, kind: &str, content: &[u8]) -> HmacSha256 {
+        let mut mac = HmacSha256::new_from_slice(&self.key).expect("HMAC takes any key length");
+        for part in [kind.as_bytes(), b"\0", name.as_bytes(), b"\0", content] {
+            mac.update(part);
+        }
+        mac
     }
 
     /// The compiled component for `bytes` (whose sha256 is `wasm_sha256`): from the cache
@@ -109,38 +127,76 @@ impl Cache {
         wasm_sha256: &str,
         compile: impl FnOnce() -> Result<Component, E>,
     ) -> Result<Component, E> {
-        let path = self.entry(engine, wasm_sha256);
-        if let Some(component) = self.load(engine, &path) {
+        let name = self.entry(engine, wasm_sha256);
+        if let Some(component) = self.load(engine, &name) {
             return Ok(component);
         }
         let component = compile()?;
         if let Ok(serialized) = component.serialize() {
-            let mut mac = self.mac();
-            mac.update(&serialized);
-            let mut entry = mac.finalize().into_bytes().to_vec();
-            entry.extend_from_slice(&serialized);
+            let tag = self
+                .mac(&name, "cwasm", &serialized)
+                .finalize()
+                .into_bytes();
+            // Code first, then its MAC: a MAC never vouches for code not yet in place.
             // A cache that cannot be written only costs time.
-            let _ = write_atomically(&self.dir, &path, &entry);
+            let _ = write_atomically(&self.dir, &self.path(&name, "cwasm"), &serialized)
+                .and_then(|()| write_atomically(&self.dir, &self.path(&name, "mac"), &tag));
         }
         Ok(component)
     }
 
-    fn load(&self, engine: &Engine, path: &Path) -> Option<Component> {
-        let entry = fs::read(path).ok()?;
+    fn load(&self, engine: &Engine, name: &str) -> Option<Component> {
+        let tag = fs::read(self.path(name, "mac")).ok()?;
+        if tag.len() != MAC_LEN {
+            return None;
+        }
+        let path = self.path(name, "cwasm");
+        let code = fs::read(&path).ok()?;
+        self.mac(name, "cwasm", &code).verify_slice(&tag).ok()?;
+        drop(code);
+        // SAFETY: the file held exactly what `Component::serialize` produced on this
+        // machine: the HMAC above is keyed by a secret that only this user's private cache
+        // holds, so nobody else could have written or altered it. The file is mapped by
+        // path after the check; only this user can replace it in between (the directory is
+        // theirs and private), and they could as well replace the key. wasmtime
+        // additionally checks that it was compiled by a compatible engine.
+        #[allow(unsafe_code)]
+        let component = unsafe { Component::deserialize_file(engine, &path) };
+        component.ok()
+    }
+
+    /// The metadata a control answered when it was first loaded, if this cache holds it
+    /// for exactly this component and engine.
+    pub fn metadata(&self, engine: &Engine, wasm_sha256: &str) -> Option<Metadata> {
+        let name = self.entry(engine, wasm_sha256);
+        // Without verified code beside it the metadata is worth nothing: the code is
+        // what will run.
+        let code_tag = fs::read(self.path(&name, "mac")).ok()?;
+        if code_tag.len() != MAC_LEN {
+            return None;
+        }
+        let entry = fs::read(self.path(&name, "meta")).ok()?;
         if entry.len() <= MAC_LEN {
             return None;
         }
-        let (tag, code) = entry.split_at(MAC_LEN);
-        let mut mac = self.mac();
-        mac.update(code);
-        mac.verify_slice(tag).ok()?;
-        // SAFETY: `code` is exactly what `Component::serialize` produced on this machine:
-        // the HMAC above is keyed by a secret that only this user's private cache holds,
-        // so nobody else could have written or altered it. wasmtime additionally checks
-        // that it was compiled by a compatible engine.
-        #[allow(unsafe_code)]
-        let component = unsafe { Component::deserialize(engine, code) };
-        component.ok()
+        let (tag, json) = entry.split_at(MAC_LEN);
+        self.mac(&name, "meta", json).verify_slice(tag).ok()?;
+        serde_json::from_slice(json).ok()
+    }
+
+    /// Keep `meta` beside the compiled code of this component.
+    pub fn store_metadata(&self, engine: &Engine, wasm_sha256: &str, meta: &Metadata) {
+        let name = self.entry(engine, wasm_sha256);
+        let Ok(json) = serde_json::to_vec(meta) else {
+            return;
+        };
+        let mut entry = self
+            .mac(&name, "meta", &json)
+            .finalize()
+            .into_bytes()
+            .to_vec();
+        entry.extend_from_slice(&json);
+        let _ = write_atomically(&self.dir, &self.path(&name, "meta"), &entry);
     }
 }
 
@@ -211,11 +267,12 @@ mod tests {
         assert_eq!(compiled, 1, "the second load comes from the cache");
 
         // Flip one byte of the compiled code: the MAC fails, it is recompiled.
-        let entry = cache.entry(&engine, "sha-of-empty");
-        let mut bytes = fs::read(&entry).unwrap();
+        let name = cache.entry(&engine, "sha-of-empty");
+        let code = cache.path(&name, "cwasm");
+        let mut bytes = fs::read(&code).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 0xff;
-        fs::write(&entry, &bytes).unwrap();
+        fs::write(&code, &bytes).unwrap();
         compile_count(&cache, &engine, &mut compiled);
         assert_eq!(compiled, 2, "a corrupt entry is rebuilt, not loaded");
 
@@ -225,12 +282,66 @@ mod tests {
             key: [7; 32],
         };
         let mut other = 0;
-        fs::remove_file(&entry).unwrap();
+        fs::remove_file(&code).unwrap();
         compile_count(&foreign, &engine, &mut other);
         compile_count(&cache, &engine, &mut compiled);
         assert_eq!(compiled, 3, "a foreign entry is rebuilt, not loaded");
         compile_count(&cache, &engine, &mut compiled);
         assert_eq!(compiled, 3);
+
+        // Code whose MAC is missing is not trusted.
+        fs::remove_file(cache.path(&name, "mac")).unwrap();
+        compile_count(&cache, &engine, &mut compiled);
+        assert_eq!(compiled, 4, "code without its MAC is rebuilt");
+    }
+
+    fn sample_metadata(id: &str) -> Metadata {
+        Metadata {
+            id: id.to_owned(),
+            title: "A title".to_owned(),
+            version: "1.0.0".to_owned(),
+            description: String::new(),
+            rationale: String::new(),
+            remediation: String::new(),
+            severity: "high",
+            references: vec!["CIS 1.1".to_owned()],
+            reads: vec!["/etc/docker".to_owned()],
+        }
+    }
+
+    #[test]
+    fn metadata_is_kept_beside_verified_code_and_never_swapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::default();
+        let cache = Cache::open(dir.path()).expect("a private dir is usable");
+        let mut compiled = 0;
+        assert!(cache.metadata(&engine, "sha-of-empty").is_none());
+        compile_count(&cache, &engine, &mut compiled);
+        cache.store_metadata(&engine, "sha-of-empty", &sample_metadata("first"));
+        let got = cache.metadata(&engine, "sha-of-empty").expect("stored");
+        assert_eq!((got.id.as_str(), got.severity), ("first", "high"));
+        assert_eq!(got.reads, ["/etc/docker"]);
+
+        // Widening what a control may read by editing its cached metadata fails the MAC.
+        let name = cache.entry(&engine, "sha-of-empty");
+        let meta = cache.path(&name, "meta");
+        let edited = String::from_utf8_lossy(&fs::read(&meta).unwrap())
+            .replace("/etc/docker", "/etc/shadow")
+            .into_bytes();
+        fs::write(&meta, &edited).unwrap();
+        assert!(cache.metadata(&engine, "sha-of-empty").is_none());
+
+        // Another component's (valid) metadata copied over this one's does not verify.
+        cache.store_metadata(&engine, "sha-of-other", &sample_metadata("other"));
+        let other = cache.path(&cache.entry(&engine, "sha-of-other"), "meta");
+        fs::copy(&other, &meta).unwrap();
+        assert!(cache.metadata(&engine, "sha-of-empty").is_none());
+
+        // Nor does metadata without verified code beside it.
+        cache.store_metadata(&engine, "sha-of-empty", &sample_metadata("first"));
+        assert!(cache.metadata(&engine, "sha-of-empty").is_some());
+        fs::remove_file(cache.path(&name, "mac")).unwrap();
+        assert!(cache.metadata(&engine, "sha-of-empty").is_none());
     }
 
     #[test]

@@ -1,16 +1,23 @@
 //! Finding, loading and describing controls: the bundled set embedded in the binary and
 //! drop-in `.wasm` files from plugin directories.
 //!
-//! Loading a control means: read the bytes, compile and check the component's imports
-//! ([`Runtime::prepare`]), then ask it for its `metadata()` with no grants and validate
-//! what it says. A control that fails any step becomes a [`LoadFailure`] with the
-//! reason; two controls claiming one id is an error for the whole run.
+//! Loading a control means: read the bytes, hash them (and check the trust pins), compile
+//! and check the component's imports ([`Runtime::link`]), then ask it for its
+//! `metadata()` with no grants and validate what it says. A control that fails any step
+//! becomes a [`LoadFailure`] with the reason; two controls claiming one id is an error
+//! for the whole run. Each control goes through its steps on its own, at most one per
+//! CPU at a time.
+//!
+//! With a warm compile cache the validated metadata comes from the cache (verified like
+//! the code, see [`crate::cache`]) and the compiled code is only mapped when the control
+//! is first called ([`Control::pre`]): listing 100 controls, or running one of them,
+//! does not load the other 99, and the first control can run while the rest load.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
@@ -55,7 +62,7 @@ impl Serialize for Source {
 }
 
 /// What a control says about itself, as the host keeps it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Metadata {
     /// Stable id.
     pub id: String,
@@ -70,43 +77,33 @@ pub struct Metadata {
     /// How to fix a failure by hand.
     pub remediation: String,
     /// `info`, `low`, `medium`, `high` or `critical`.
-    pub severity: &'static str,
+    #[serde(deserialize_with = "deserialize_severity")]
+    pub severity: SeverityName,
     /// Benchmark references.
     pub references: Vec<String>,
     /// Paths it reads.
     pub reads: Vec<String>,
 }
 
+/// A severity's name, one of [`SEVERITIES`]. (An alias, so that serde does not take the
+/// field for a string borrowed from its input.)
+pub type SeverityName = &'static str;
+
+/// The severity names, lowest first.
+pub const SEVERITIES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
+
+fn deserialize_severity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(d)?;
+    SEVERITIES
+        .into_iter()
+        .find(|s| *s == name)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown severity {name:?}")))
+}
+
 impl Metadata {
+    /// Check what a control answered from `metadata()` and keep it.
     pub fn validate(raw: ControlMetadata) -> Result<Self, String> {
-        let id_ok = !raw.id.is_empty()
-            && raw.id.len() <= 64
-            && raw
-                .id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !id_ok {
-            return Err(format!(
-                "metadata has an invalid id {:?} (want 1-64 of a-z, 0-9 and -)",
-                truncate(&raw.id, 80)
-            ));
-        }
-        crate::scope::validate_reads(&raw.id, &raw.reads)?;
-        if raw.title.trim().is_empty() {
-            return Err(format!("metadata of {} has an empty title", raw.id));
-        }
-        let texts = [
-            &raw.title,
-            &raw.version,
-            &raw.description,
-            &raw.rationale,
-            &raw.remediation,
-        ];
-        let lists = raw.references.iter().chain(&raw.reads);
-        if texts.into_iter().chain(lists).any(|s| s.len() > 16 << 10) {
-            return Err(format!("metadata of {} has a field over 16 KiB", raw.id));
-        }
-        Ok(Metadata {
+        Metadata {
             severity: match raw.severity {
                 Severity::Info => "info",
                 Severity::Low => "low",
@@ -122,7 +119,40 @@ impl Metadata {
             remediation: raw.remediation,
             references: raw.references,
             reads: raw.reads,
-        })
+        }
+        .check()
+    }
+
+    /// The checks of [`Metadata::validate`], for metadata from any source.
+    pub fn check(self) -> Result<Self, String> {
+        let id_ok = !self.id.is_empty()
+            && self.id.len() <= 64
+            && self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !id_ok {
+            return Err(format!(
+                "metadata has an invalid id {:?} (want 1-64 of a-z, 0-9 and -)",
+                truncate(&self.id, 80)
+            ));
+        }
+        crate::scope::validate_reads(&self.id, &self.reads)?;
+        if self.title.trim().is_empty() {
+            return Err(format!("metadata of {} has an empty title", self.id));
+        }
+        let texts = [
+            &self.title,
+            &self.version,
+            &self.description,
+            &self.rationale,
+            &self.remediation,
+        ];
+        let lists = self.references.iter().chain(&self.reads);
+        if texts.into_iter().chain(lists).any(|s| s.len() > 16 << 10) {
+            return Err(format!("metadata of {} has a field over 16 KiB", self.id));
+        }
+        Ok(self)
     }
 }
 
@@ -141,8 +171,80 @@ pub struct Control {
     pub source: Source,
     /// sha256 of its component bytes, hex.
     pub sha256: String,
-    /// The pre-linked component.
-    pub pre: PluginPre<HostState>,
+    /// The pre-linked component, once loaded.
+    pre: tokio::sync::OnceCell<PluginPre<HostState>>,
+    /// What loads it when it is first needed.
+    loader: Loader,
+    /// The component's bytes, to compile from should the cache have lost its code.
+    wasm: Wasm,
+}
+
+impl Control {
+    /// The pre-linked component: loaded (from the cache, or compiled) on first use.
+    pub async fn pre(&self) -> Result<&PluginPre<HostState>, String> {
+        self.pre
+            .get_or_try_init(|| {
+                let wasm = self.wasm.clone();
+                let sha256 = self.sha256.clone();
+                self.loader
+                    .blocking(move |loader| loader.code(&wasm, &sha256))
+            })
+            .await
+    }
+}
+
+/// A component's bytes: embedded in the binary, or read from a drop-in file.
+#[derive(Clone)]
+enum Wasm {
+    Bundled(&'static [u8]),
+    File(Arc<[u8]>),
+}
+
+impl Wasm {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Wasm::Bundled(bytes) => bytes,
+            Wasm::File(bytes) => bytes,
+        }
+    }
+}
+
+/// The engine, the compile cache, and a bound on how many loads use the CPU at once.
+#[derive(Clone)]
+struct Loader {
+    runtime: Arc<Runtime>,
+    cache: Option<Cache>,
+    cpus: Arc<tokio::sync::Semaphore>,
+}
+
+impl Loader {
+    /// Run the CPU-bound `work` on a blocking thread, at most one per CPU at a time.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Loader) -> Result<T, String> + Send + 'static,
+    ) -> Result<T, String> {
+        let _permit = self
+            .cpus
+            .acquire()
+            .await
+            .map_err(|_| "the loader has shut down".to_owned())?;
+        let loader = self.clone();
+        tokio::task::spawn_blocking(move || work(&loader))
+            .await
+            .map_err(|e| format!("loader thread failed: {e}"))?
+    }
+
+    /// The linked component: from the cache when it holds verified code, else compiled.
+    fn code(&self, wasm: &Wasm, sha256: &str) -> Result<PluginPre<HostState>, String> {
+        let rt = &self.runtime;
+        let component = match &self.cache {
+            Some(cache) => cache
+                .load_or_compile(rt.engine(), sha256, || rt.compile(wasm.bytes()))
+                .map_err(|e| e.to_string())?,
+            None => rt.compile(wasm.bytes()).map_err(|e| e.to_string())?,
+        };
+        rt.link(&component).map_err(|e| e.to_string())
+    }
 }
 
 /// A control that could not be loaded, and why.
@@ -232,8 +334,8 @@ fn wasm_files(dir: &Path) -> Result<Vec<PathBuf>, CatalogError> {
 }
 
 impl Catalog {
-    /// Load the bundled controls and every `.wasm` in `plugin_dirs`, compiling in
-    /// parallel and asking each for its metadata.
+    /// Load the bundled controls and every `.wasm` in `plugin_dirs`, each on its own
+    /// (at most one per CPU at a time), asking each for its metadata.
     pub async fn load(
         runtime: &Arc<Runtime>,
         runner: &Runner,
@@ -241,9 +343,9 @@ impl Catalog {
         trust: &Trust,
         cache: Option<&Cache>,
     ) -> Result<Catalog, CatalogError> {
-        let mut sources: Vec<(String, Source, Result<Vec<u8>, String>)> = bundled::BUNDLED
+        let mut sources: Vec<(String, Source)> = bundled::BUNDLED
             .iter()
-            .map(|(name, bytes)| (name.to_string(), Source::Bundled, Ok(bytes.to_vec())))
+            .map(|(name, _)| (name.to_string(), Source::Bundled))
             .collect();
         for dir in plugin_dirs {
             for path in wasm_files(dir)? {
@@ -251,45 +353,51 @@ impl Catalog {
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let bytes = std::fs::read(&path).map_err(|e| format!("cannot read: {e}"));
-                sources.push((name, Source::File(path), bytes));
+                sources.push((name, Source::File(path)));
             }
         }
 
-        let loads = sources.into_iter().map(|(name, source, bytes)| {
-            let runtime = runtime.clone();
-            let runner = runner.clone();
-            // Bundled controls are part of this binary; pins are for drop-ins.
-            let trust = match source {
-                Source::Bundled => None,
-                Source::File(_) => Some(trust.clone()),
-            };
-            let cache = cache.cloned();
-            async move {
-                let loaded = load_one(&runtime, &runner, bytes, trust.as_ref(), cache).await;
-                (name, source, loaded)
-            }
-        });
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let loader = Loader {
+            runtime: runtime.clone(),
+            cache: cache.cloned(),
+            cpus: Arc::new(tokio::sync::Semaphore::new(cpus)),
+        };
+        let loads = sources
+            .into_iter()
+            .enumerate()
+            .map(|(index, (name, source))| {
+                let loader = loader.clone();
+                let runner = runner.clone();
+                // Bundled controls are part of this binary; pins are for drop-ins.
+                let (wasm, trust) = match &source {
+                    Source::Bundled => (Ok(Wasm::Bundled(bundled::BUNDLED[index].1)), None),
+                    Source::File(path) => (Err(path.clone()), Some(trust.clone())),
+                };
+                async move {
+                    let loaded = load_one(loader, &runner, source.clone(), wasm, trust).await;
+                    (name, source, loaded)
+                }
+            });
         let mut catalog = Catalog {
             controls: Vec::new(),
             failures: Vec::new(),
         };
         for (name, source, loaded) in futures::future::join_all(loads).await {
             match loaded {
-                Ok((meta, sha256, pre)) => {
-                    if let Some(other) = catalog.controls.iter().find(|c| c.meta.id == meta.id) {
+                Ok(control) => {
+                    if let Some(other) = catalog
+                        .controls
+                        .iter()
+                        .find(|c| c.meta.id == control.meta.id)
+                    {
                         return Err(CatalogError::DuplicateId {
-                            id: meta.id,
+                            id: control.meta.id,
                             first: other.source.clone(),
-                            second: source,
+                            second: control.source,
                         });
                     }
-                    catalog.controls.push(Arc::new(Control {
-                        meta,
-                        source,
-                        sha256,
-                        pre,
-                    }));
+                    catalog.controls.push(Arc::new(control));
                 }
                 Err(reason) => catalog.failures.push(LoadFailure {
                     name,
@@ -302,43 +410,69 @@ impl Catalog {
     }
 }
 
+/// Read (for a drop-in, given as `Err(path)`), hash, check the pins, then take the
+/// metadata from the cache, or load the code and ask the control.
 async fn load_one(
-    runtime: &Arc<Runtime>,
+    loader: Loader,
     runner: &Runner,
-    bytes: Result<Vec<u8>, String>,
-    trust: Option<&Trust>,
-    cache: Option<Cache>,
-) -> Result<(Metadata, String, PluginPre<HostState>), String> {
-    let bytes = bytes?;
-    // Hashing, checking the pins and compiling are CPU-bound: keep them off the async
-    // workers, and in parallel across controls.
-    let rt = runtime.clone();
-    let pins = trust.cloned();
-    let (sha256, pre) = tokio::task::spawn_blocking(move || {
-        let sha256 = sha256_hex(&bytes);
-        if let Some(trust) = &pins {
-            trust.admit_bytes(&sha256)?;
+    source: Source,
+    wasm: Result<Wasm, PathBuf>,
+    trust: Option<Trust>,
+) -> Result<Control, String> {
+    let pins = trust.clone();
+    let (wasm, sha256, cached) = loader
+        .blocking(move |loader| {
+            let wasm = match wasm {
+                Ok(wasm) => wasm,
+                Err(path) => Wasm::File(
+                    std::fs::read(&path)
+                        .map_err(|e| format!("cannot read: {e}"))?
+                        .into(),
+                ),
+            };
+            let sha256 = sha256_hex(wasm.bytes());
+            if let Some(trust) = &pins {
+                trust.admit_bytes(&sha256)?;
+            }
+            let cached = loader
+                .cache
+                .as_ref()
+                .and_then(|c| c.metadata(loader.runtime.engine(), &sha256));
+            Ok((wasm, sha256, cached))
+        })
+        .await?;
+    let pre = tokio::sync::OnceCell::new();
+    let meta = match cached {
+        Some(meta) => meta.check()?,
+        None => {
+            let code = loader.blocking({
+                let (wasm, sha256) = (wasm.clone(), sha256.clone());
+                move |loader| loader.code(&wasm, &sha256)
+            });
+            let code = pre.get_or_try_init(|| code).await?;
+            let raw = runner
+                .metadata(code)
+                .await
+                .result
+                .map_err(|e| format!("metadata() failed: {e}"))?;
+            let meta = Metadata::validate(raw)?;
+            if let Some(cache) = &loader.cache {
+                cache.store_metadata(loader.runtime.engine(), &sha256, &meta);
+            }
+            meta
         }
-        let component = match &cache {
-            Some(cache) => cache
-                .load_or_compile(rt.engine(), &sha256, || rt.compile(&bytes))
-                .map_err(|e| e.to_string())?,
-            None => rt.compile(&bytes).map_err(|e| e.to_string())?,
-        };
-        let pre = rt.link(&component).map_err(|e| e.to_string())?;
-        Ok::<_, String>((sha256, pre))
-    })
-    .await
-    .map_err(|e| format!("compiler thread failed: {e}"))??;
-    let outcome = runner.metadata(&pre).await;
-    let raw = outcome
-        .result
-        .map_err(|e| format!("metadata() failed: {e}"))?;
-    let meta = Metadata::validate(raw)?;
-    if let Some(trust) = trust {
+    };
+    if let Some(trust) = &trust {
         trust.admit_id(&meta.id, &sha256)?;
     }
-    Ok((meta, sha256, pre))
+    Ok(Control {
+        meta,
+        source,
+        sha256,
+        pre,
+        loader,
+        wasm,
+    })
 }
 
 /// The sha256 of `bytes`, lowercase hex.

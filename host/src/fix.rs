@@ -22,6 +22,7 @@ use crate::grants::Grants;
 use crate::journal::{self, Change, Journal, Line, RecordedChange};
 use crate::replace;
 use crate::report::{ResultEntry, target_string};
+use crate::runner::CallOutcome;
 use crate::scope;
 use crate::state::ChangeRecord;
 
@@ -103,10 +104,10 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                 continue;
             }
             let grants = Grants::remediate(scope::scope_for(&control.meta.reads, &dockerd_paths));
-            let outcome = s
-                .runner
-                .remediate(&control.pre, grants, finding.target)
-                .await;
+            let outcome = match control.pre().await {
+                Ok(pre) => s.runner.remediate(pre, grants, finding.target).await,
+                Err(reason) => CallOutcome::not_made(format!("cannot load: {reason}")),
+            };
             let error = match outcome.result {
                 Ok(Ok(())) => None,
                 Ok(Err(e)) => Some(format!("remediate refused: {}", describe(&e))),

@@ -50,6 +50,17 @@ pub struct CallOutcome<T> {
     pub elapsed: Duration,
 }
 
+impl<T> CallOutcome<T> {
+    /// The outcome of a call that could not be made at all.
+    pub fn not_made(reason: String) -> Self {
+        CallOutcome {
+            result: Err(reason),
+            record: CallRecord::default(),
+            elapsed: Duration::ZERO,
+        }
+    }
+}
+
 /// Runs calls into controls for one run.
 #[derive(Clone)]
 pub struct Runner {

@@ -20,6 +20,16 @@ pub fn mark(name: &'static str) {
     }
 }
 
+/// Record that phase `name` ended now, unless it already has.
+pub fn mark_once(name: &'static str) {
+    let since = START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0;
+    if let Ok(mut marks) = MARKS.lock()
+        && !marks.iter().any(|(n, _)| *n == name)
+    {
+        marks.push((name, since));
+    }
+}
+
 /// Print `bulkhead timings: name=<ms> ...` to stderr when `BULKHEAD_TIMINGS=1`.
 pub fn report() {
     if std::env::var_os("BULKHEAD_TIMINGS").is_none_or(|v| v != "1") {

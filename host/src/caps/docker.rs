@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use bollard::Docker;
 use bollard::query_parameters::ListContainersOptionsBuilder;
+use bollard::{ClientVersion, Docker};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
 use tokio::sync::OnceCell;
@@ -203,8 +203,18 @@ impl DockerCtx {
 }
 
 /// Connect to `endpoint`, agreeing on an API version the daemon speaks.
+///
+/// The version comes from the `API-Version` header of `GET /_ping` (what the docker CLI
+/// negotiates with; the daemon answers it without work), falling back to bollard's
+/// `GET /version` negotiation, which dockerd answers only after asking each of its
+/// components for their versions.
 pub async fn connect(endpoint: &str) -> Result<Docker, String> {
-    let version = bollard::API_DEFAULT_VERSION;
+    let ours = bollard::API_DEFAULT_VERSION;
+    let pinged = ping_api_version(endpoint).await;
+    let version = match &pinged {
+        Some(theirs) if theirs < ours => theirs,
+        _ => ours,
+    };
     let docker = if let Some(path) = endpoint.strip_prefix("unix://") {
         Docker::connect_with_unix(path, REQUEST_TIMEOUT_SECS, version)
     } else if endpoint.starts_with("tcp://") || endpoint.starts_with("http://") {
@@ -213,7 +223,71 @@ pub async fn connect(endpoint: &str) -> Result<Docker, String> {
         return Err("unsupported scheme (use unix://PATH or tcp://HOST:PORT)".to_owned());
     };
     let docker = docker.map_err(|e| describe(&e))?;
+    if pinged.is_some() {
+        return Ok(docker);
+    }
     docker.negotiate_version().await.map_err(|e| describe(&e))
+}
+
+/// The API version in the daemon's answer to `GET /_ping`, or `None` when it could not
+/// be had (the caller then negotiates the slow way, which also reports why).
+async fn ping_api_version(endpoint: &str) -> Option<ClientVersion> {
+    use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+    async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S) -> Option<Vec<u8>> {
+        stream
+            .write_all(b"GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n")
+            .await
+            .ok()?;
+        let mut head = Vec::with_capacity(512);
+        let mut buf = [0u8; 512];
+        // The headers are all we need; stop at their end or at 8 KiB.
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 8 << 10 {
+            let n = stream.read(&mut buf).await.ok()?;
+            if n == 0 {
+                break;
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+        Some(head)
+    }
+
+    let talk = async {
+        if let Some(path) = endpoint.strip_prefix("unix://") {
+            exchange(tokio::net::UnixStream::connect(path).await.ok()?).await
+        } else {
+            let authority = endpoint
+                .strip_prefix("tcp://")
+                .or_else(|| endpoint.strip_prefix("http://"))?
+                .trim_end_matches('/');
+            exchange(tokio::net::TcpStream::connect(authority).await.ok()?).await
+        }
+    };
+    let head = tokio::time::timeout(std::time::Duration::from_secs(5), talk)
+        .await
+        .ok()??;
+    api_version_header(&head)
+}
+
+/// `API-Version` from the head of a `200` HTTP response.
+fn api_version_header(head: &[u8]) -> Option<ClientVersion> {
+    let head = std::str::from_utf8(head).ok()?;
+    let mut lines = head.split("\r\n");
+    let status = lines.next()?;
+    if !status.starts_with("HTTP/1.") || status.split(' ').nth(1) != Some("200") {
+        return None;
+    }
+    let value = lines.take_while(|l| !l.is_empty()).find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("api-version")
+            .then(|| value.trim())
+    })?;
+    let (major, minor) = value.split_once('.')?;
+    Some(ClientVersion {
+        major_version: major.parse().ok()?,
+        minor_version: minor.parse().ok()?,
+    })
 }
 
 fn describe(err: &bollard::errors::Error) -> String {
@@ -314,6 +388,28 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[rstest::rstest]
+    #[case::dockerd_20_10(
+        "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nDocker-Experimental: false\r\n\r\nOK",
+        Some((1, 41))
+    )]
+    #[case::any_case(
+        "HTTP/1.1 200 OK\r\nAPI-VERSION:1.24\r\n\r\n",
+        Some((1, 24))
+    )]
+    #[case::not_ok(
+        "HTTP/1.1 500 Internal Server Error\r\nApi-Version: 1.41\r\n\r\n",
+        None
+    )]
+    #[case::no_header("HTTP/1.1 200 OK\r\nServer: x\r\n\r\nOK", None)]
+    #[case::header_in_body("HTTP/1.1 200 OK\r\n\r\nApi-Version: 1.41\r\n", None)]
+    #[case::garbled("HTTP/1.1 200 OK\r\nApi-Version: one.two\r\n\r\n", None)]
+    #[case::not_http("SSH-2.0-OpenSSH\r\n", None)]
+    fn ping_header(#[case] head: &str, #[case] want: Option<(usize, usize)>) {
+        let got = api_version_header(head.as_bytes()).map(|v| (v.major_version, v.minor_version));
+        assert_eq!(got, want);
+    }
 
     /// Trimmed from `docker inspect` on Docker 20.10.
     const INSPECT: &str = r#"{
