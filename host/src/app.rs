@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use crate::bindings::control::Finding;
 use crate::cache::{self, Cache};
 use crate::caps::admin::{AdminCtx, AdminMode};
-use crate::caps::docker::{DEFAULT_DOCKER_HOST, DockerCtx};
+use crate::caps::docker::{self, DockerCtx, Endpoint, TlsFlags};
 use crate::caps::fs::FsCtx;
 use crate::caps::process::ProcCtx;
 use crate::catalog::{self, Catalog, Control};
@@ -53,7 +53,10 @@ pub(crate) struct Session {
     /// The selected controls, in catalog order.
     pub(crate) selected: Vec<Arc<Control>>,
     pub(crate) root: String,
+    /// The first daemon's URL: the one `runner` talks to.
     pub(crate) docker_host: String,
+    /// The other daemons given with `--docker-host`, each with its own snapshot.
+    pub(crate) more_daemons: Vec<(Endpoint, Runner)>,
     pub(crate) audit_only: bool,
 }
 
@@ -88,11 +91,32 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
             );
         }
     }
-    let docker_host = sel
-        .docker_host
-        .clone()
-        .or_else(|| std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty()))
-        .unwrap_or_else(|| DEFAULT_DOCKER_HOST.to_owned());
+    let tls = TlsFlags {
+        ca: sel.tlscacert.clone(),
+        cert: sel.tlscert.clone(),
+        key: sel.tlskey.clone(),
+    };
+    let mut endpoints = docker::endpoints(
+        &sel.docker_hosts,
+        &tls,
+        &|name| std::env::var(name).ok(),
+        euid(),
+    )
+    .map_err(anyhow::Error::msg)?;
+    for e in &endpoints {
+        if e.url.starts_with("tcp://") && e.tls.is_none() {
+            eprintln!(
+                "bulkhead: warning: {e} without TLS: anyone on the network path can read and \
+                 alter what the daemon answers (give --tlscacert/--tlscert/--tlskey or \
+                 DOCKER_CERT_PATH)"
+            );
+        }
+    }
+    let first = endpoints.remove(0);
+    if !endpoints.is_empty() && !matches!(mode, Mode::Audit) {
+        bail!("fix changes one daemon at a time: give a single --docker-host");
+    }
+    let docker_host = first.url.clone();
     let root = display_root(&sel.root);
     let admin = match mode {
         Mode::Audit => AdminMode::Deny,
@@ -107,13 +131,24 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
             AdminMode::Apply(tokio::sync::Mutex::new(journal))
         }
     };
+    let limits = config.limits.resolve(sel.timeout);
+    let mut more_daemons = Vec::new();
+    for endpoint in endpoints {
+        let run = Arc::new(RunContext {
+            fs: FsCtx::open(&sel.root)?,
+            proc: ProcCtx::new(&sel.proc),
+            docker: DockerCtx::new(endpoint.clone()),
+            admin: AdminCtx::new(AdminMode::Deny),
+        });
+        more_daemons.push((endpoint, Runner::new(run, limits.clone())));
+    }
     let run = Arc::new(RunContext {
         fs,
         proc: ProcCtx::new(&sel.proc),
-        docker: DockerCtx::new(docker_host.clone()),
+        docker: DockerCtx::new(first),
         admin: AdminCtx::new(admin),
     });
-    let runner = Runner::new(run, config.limits.resolve(sel.timeout));
+    let runner = Runner::new(run, limits);
     let runtime = Arc::new(Runtime::new().context("cannot start the WebAssembly engine")?);
     timings::mark("engine");
 
@@ -179,8 +214,15 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
         selected,
         root,
         docker_host,
+        more_daemons,
         audit_only: sel.settings.audit_only || config.audit_only,
     })
+}
+
+/// This process's effective uid (the owner of `/proc/self`).
+fn euid() -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").map(|m| m.uid()).ok()
 }
 
 pub(crate) fn display_root(root: &Path) -> String {
@@ -200,9 +242,13 @@ async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
             report.add_failure(failure);
         }
     }
-    let outcomes = audit_all(&s, &dockerd_paths(&s)).await?;
-    for (control, outcome) in s.selected.iter().zip(outcomes) {
-        report.add_run(control, outcome);
+    if s.more_daemons.is_empty() {
+        let outcomes = audit_all(&s, &dockerd_paths(&s)).await?;
+        for (control, outcome) in s.selected.iter().zip(outcomes) {
+            report.add_run(control, outcome);
+        }
+    } else {
+        audit_daemons(&s, &mut report).await?;
     }
     report.finish();
     match sel.format {
@@ -229,15 +275,91 @@ pub(crate) fn dockerd_paths(s: &Session) -> Vec<String> {
     }
 }
 
+/// Several daemons, one report: controls that read no daemon run once (against
+/// `--root`); controls that read one run against each daemon, concurrently, their
+/// results tagged with it. A control that also reads this machine's files or processes
+/// runs only against daemons on this machine (unix sockets): a remote daemon's files
+/// are not under `--root`.
+async fn audit_daemons(s: &Session, report: &mut Report) -> anyhow::Result<()> {
+    let daemons: Vec<(&str, &Runner, bool)> = std::iter::once((
+        s.docker_host.as_str(),
+        &s.runner,
+        s.runner.run().docker.endpoint().is_local(),
+    ))
+    .chain(
+        s.more_daemons
+            .iter()
+            .map(|(e, runner)| (e.url.as_str(), runner, e.is_local())),
+    )
+    .collect();
+    let paths = dockerd_paths(s);
+    let once: Vec<Arc<Control>> = s
+        .selected
+        .iter()
+        .filter(|c| !c.uses_docker())
+        .cloned()
+        .collect();
+    let mut plans = Vec::new();
+    for &(url, runner, local) in &daemons {
+        let (run, skip): (Vec<Arc<Control>>, Vec<Arc<Control>>) = s
+            .selected
+            .iter()
+            .filter(|c| c.uses_docker())
+            .cloned()
+            .partition(|c| local || !c.uses_host());
+        plans.push((url, runner, run, skip));
+    }
+    let (once_outcomes, per_daemon) = futures::future::join(
+        audit_with(&s.runner, &once, &paths),
+        futures::future::join_all(
+            plans
+                .iter()
+                .map(|(_, runner, run, _)| audit_with(runner, run, &paths)),
+        ),
+    )
+    .await;
+    for (control, outcome) in once.iter().zip(once_outcomes?) {
+        report.add_run(control, outcome);
+    }
+    for ((url, _, run, skip), outcomes) in plans.iter().zip(per_daemon) {
+        for (control, outcome) in run.iter().zip(outcomes?) {
+            report.add_run_on(control, outcome, url);
+        }
+        for control in skip {
+            report.add_skip_on(
+                control,
+                url,
+                format!(
+                    "{} also reads this machine's files or processes, and {url} is not on \
+                     this machine: run bulkhead on that host (or with its filesystem at --root \
+                     and it as the only --docker-host)",
+                    control.meta.id
+                ),
+            );
+        }
+    }
+    report.docker_hosts = daemons.iter().map(|(url, ..)| url.to_string()).collect();
+    Ok(())
+}
+
 /// Audit every selected control concurrently, file reads scoped with the run's
 /// `dockerd_paths`; outcomes in `s.selected` order.
 pub(crate) async fn audit_all(
     s: &Session,
     dockerd_paths: &[String],
 ) -> anyhow::Result<Vec<CallOutcome<Vec<Finding>>>> {
+    audit_with(&s.runner, &s.selected, dockerd_paths).await
+}
+
+/// Audit `controls` concurrently through `runner`; outcomes in `controls` order.
+async fn audit_with(
+    runner: &Runner,
+    controls: &[Arc<Control>],
+    dockerd_paths: &[String],
+) -> anyhow::Result<Vec<CallOutcome<Vec<Finding>>>> {
     let mut tasks = tokio::task::JoinSet::new();
-    for (index, control) in s.selected.iter().enumerate() {
-        let runner = s.runner.clone();
+    for (index, control) in controls.iter().enumerate() {
+        let runner = runner.clone();
         let control = control.clone();
         let grants = Grants::audit(scope::scope_for(&control.meta.reads, dockerd_paths));
         tasks.spawn(async move {
@@ -251,7 +373,7 @@ pub(crate) async fn audit_all(
             (index, outcome)
         });
     }
-    let mut outcomes = Vec::with_capacity(s.selected.len());
+    let mut outcomes = Vec::with_capacity(controls.len());
     while let Some(joined) = tasks.join_next().await {
         outcomes.push(joined.context("a control's task failed")?);
     }

@@ -165,9 +165,10 @@ impl Cache {
         component.ok()
     }
 
-    /// The metadata a control answered when it was first loaded, if this cache holds it
-    /// for exactly this component and engine.
-    pub fn metadata(&self, engine: &Engine, wasm_sha256: &str) -> Option<Metadata> {
+    /// The metadata a control answered when it was first loaded, and the names of what
+    /// the component imports, if this cache holds them for exactly this component and
+    /// engine.
+    pub fn metadata(&self, engine: &Engine, wasm_sha256: &str) -> Option<(Metadata, Vec<String>)> {
         let name = self.entry(engine, wasm_sha256);
         // Without verified code beside it the metadata is worth nothing: the code is
         // what will run.
@@ -181,13 +182,24 @@ impl Cache {
         }
         let (tag, json) = entry.split_at(MAC_LEN);
         self.mac(&name, "meta", json).verify_slice(tag).ok()?;
-        serde_json::from_slice(json).ok()
+        let stored: StoredMetadata = serde_json::from_slice(json).ok()?;
+        Some((stored.metadata, stored.imports))
     }
 
-    /// Keep `meta` beside the compiled code of this component.
-    pub fn store_metadata(&self, engine: &Engine, wasm_sha256: &str, meta: &Metadata) {
+    /// Keep `metadata` and the component's `imports` beside its compiled code.
+    pub fn store_metadata(
+        &self,
+        engine: &Engine,
+        wasm_sha256: &str,
+        metadata: &Metadata,
+        imports: &[String],
+    ) {
         let name = self.entry(engine, wasm_sha256);
-        let Ok(json) = serde_json::to_vec(meta) else {
+        let stored = StoredMetadata {
+            metadata: metadata.clone(),
+            imports: imports.to_vec(),
+        };
+        let Ok(json) = serde_json::to_vec(&stored) else {
             return;
         };
         let mut entry = self
@@ -198,6 +210,13 @@ impl Cache {
         entry.extend_from_slice(&json);
         let _ = write_atomically(&self.dir, &self.path(&name, "meta"), &entry);
     }
+}
+
+/// A `.meta` file's JSON.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredMetadata {
+    metadata: Metadata,
+    imports: Vec<String>,
 }
 
 /// Write `bytes` to `path` through a private temporary file and a rename.
@@ -317,10 +336,12 @@ mod tests {
         let mut compiled = 0;
         assert!(cache.metadata(&engine, "sha-of-empty").is_none());
         compile_count(&cache, &engine, &mut compiled);
-        cache.store_metadata(&engine, "sha-of-empty", &sample_metadata("first"));
-        let got = cache.metadata(&engine, "sha-of-empty").expect("stored");
+        let imports = ["bulkhead:plugin/docker@0.1.0".to_owned()];
+        cache.store_metadata(&engine, "sha-of-empty", &sample_metadata("first"), &imports);
+        let (got, got_imports) = cache.metadata(&engine, "sha-of-empty").expect("stored");
         assert_eq!((got.id.as_str(), got.severity), ("first", "high"));
         assert_eq!(got.reads, ["/etc/docker"]);
+        assert_eq!(got_imports, imports);
 
         // Widening what a control may read by editing its cached metadata fails the MAC.
         let name = cache.entry(&engine, "sha-of-empty");
@@ -332,13 +353,13 @@ mod tests {
         assert!(cache.metadata(&engine, "sha-of-empty").is_none());
 
         // Another component's (valid) metadata copied over this one's does not verify.
-        cache.store_metadata(&engine, "sha-of-other", &sample_metadata("other"));
+        cache.store_metadata(&engine, "sha-of-other", &sample_metadata("other"), &imports);
         let other = cache.path(&cache.entry(&engine, "sha-of-other"), "meta");
         fs::copy(&other, &meta).unwrap();
         assert!(cache.metadata(&engine, "sha-of-empty").is_none());
 
         // Nor does metadata without verified code beside it.
-        cache.store_metadata(&engine, "sha-of-empty", &sample_metadata("first"));
+        cache.store_metadata(&engine, "sha-of-empty", &sample_metadata("first"), &imports);
         assert!(cache.metadata(&engine, "sha-of-empty").is_some());
         fs::remove_file(cache.path(&name, "mac")).unwrap();
         assert!(cache.metadata(&engine, "sha-of-empty").is_none());

@@ -171,6 +171,8 @@ pub struct Control {
     pub source: Source,
     /// sha256 of its component bytes, hex.
     pub sha256: String,
+    /// What the component imports (interface names).
+    pub imports: Vec<String>,
     /// The pre-linked component, once loaded.
     pre: tokio::sync::OnceCell<PluginPre<HostState>>,
     /// What loads it when it is first needed.
@@ -180,6 +182,24 @@ pub struct Control {
 }
 
 impl Control {
+    /// Whether it reads the Docker daemon.
+    pub fn uses_docker(&self) -> bool {
+        self.imports_any(&["docker", "container-admin"])
+    }
+
+    /// Whether it reads or changes this machine: files or processes.
+    pub fn uses_host(&self) -> bool {
+        self.imports_any(&["filesystem", "process", "file-admin"])
+    }
+
+    fn imports_any(&self, interfaces: &[&str]) -> bool {
+        self.imports.iter().any(|name| {
+            name.strip_prefix("bulkhead:plugin/")
+                .and_then(|rest| rest.split('@').next())
+                .is_some_and(|interface| interfaces.contains(&interface))
+        })
+    }
+
     /// The pre-linked component: loaded (from the cache, or compiled) on first use.
     pub async fn pre(&self) -> Result<&PluginPre<HostState>, String> {
         self.pre
@@ -187,7 +207,7 @@ impl Control {
                 let wasm = self.wasm.clone();
                 let sha256 = self.sha256.clone();
                 self.loader
-                    .blocking(move |loader| loader.code(&wasm, &sha256))
+                    .blocking(move |loader| Ok(loader.code(&wasm, &sha256)?.0))
             })
             .await
     }
@@ -234,8 +254,13 @@ impl Loader {
             .map_err(|e| format!("loader thread failed: {e}"))?
     }
 
-    /// The linked component: from the cache when it holds verified code, else compiled.
-    fn code(&self, wasm: &Wasm, sha256: &str) -> Result<PluginPre<HostState>, String> {
+    /// The linked component and its imports: from the cache when it holds verified
+    /// code, else compiled.
+    fn code(
+        &self,
+        wasm: &Wasm,
+        sha256: &str,
+    ) -> Result<(PluginPre<HostState>, Vec<String>), String> {
         let rt = &self.runtime;
         let component = match &self.cache {
             Some(cache) => cache
@@ -243,7 +268,8 @@ impl Loader {
                 .map_err(|e| e.to_string())?,
             None => rt.compile(wasm.bytes()).map_err(|e| e.to_string())?,
         };
-        rt.link(&component).map_err(|e| e.to_string())
+        let pre = rt.link(&component).map_err(|e| e.to_string())?;
+        Ok((pre, rt.imports(&component)))
     }
 }
 
@@ -442,14 +468,16 @@ async fn load_one(
         })
         .await?;
     let pre = tokio::sync::OnceCell::new();
-    let meta = match cached {
-        Some(meta) => meta.check()?,
+    let (meta, imports) = match cached {
+        Some((meta, imports)) => (meta.check()?, imports),
         None => {
-            let code = loader.blocking({
-                let (wasm, sha256) = (wasm.clone(), sha256.clone());
-                move |loader| loader.code(&wasm, &sha256)
-            });
-            let code = pre.get_or_try_init(|| code).await?;
+            let (code, imports) = loader
+                .blocking({
+                    let (wasm, sha256) = (wasm.clone(), sha256.clone());
+                    move |loader| loader.code(&wasm, &sha256)
+                })
+                .await?;
+            let code = pre.get_or_init(|| async { code }).await;
             let raw = runner
                 .metadata(code)
                 .await
@@ -457,9 +485,9 @@ async fn load_one(
                 .map_err(|e| format!("metadata() failed: {e}"))?;
             let meta = Metadata::validate(raw)?;
             if let Some(cache) = &loader.cache {
-                cache.store_metadata(loader.runtime.engine(), &sha256, &meta);
+                cache.store_metadata(loader.runtime.engine(), &sha256, &meta, &imports);
             }
-            meta
+            (meta, imports)
         }
     };
     if let Some(trust) = &trust {
@@ -469,6 +497,7 @@ async fn load_one(
         meta,
         source,
         sha256,
+        imports,
         pre,
         loader,
         wasm,

@@ -134,10 +134,25 @@ pub struct Selection {
     #[arg(long, value_name = "DIR", default_value = "/proc")]
     pub proc: PathBuf,
 
-    /// The Docker daemon to ask (`unix:///path` or `tcp://host:port`).
-    /// Defaults to `$DOCKER_HOST`, then `unix:///var/run/docker.sock`.
+    /// The Docker daemon to ask (`unix:///path` or `tcp://host:port`). Repeatable:
+    /// several daemons are audited concurrently into one report. Defaults to
+    /// `$DOCKER_HOST`, then the local daemon (a rootless user's
+    /// `$XDG_RUNTIME_DIR/docker.sock`, else `unix:///var/run/docker.sock`).
     #[arg(long = "docker-host", value_name = "URL")]
-    pub docker_host: Option<String>,
+    pub docker_hosts: Vec<String>,
+
+    /// CA certificate that signed the daemons' TLS certificates (tcp://); default
+    /// `$DOCKER_CERT_PATH/ca.pem` when DOCKER_CERT_PATH or DOCKER_TLS_VERIFY is set.
+    #[arg(long, value_name = "FILE")]
+    pub tlscacert: Option<PathBuf>,
+
+    /// TLS client certificate (default `$DOCKER_CERT_PATH/cert.pem`).
+    #[arg(long, value_name = "FILE")]
+    pub tlscert: Option<PathBuf>,
+
+    /// TLS client key (default `$DOCKER_CERT_PATH/key.pem`).
+    #[arg(long, value_name = "FILE")]
+    pub tlskey: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]

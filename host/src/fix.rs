@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::app::{self, Mode, Session, audit_all, session};
 use crate::bindings::types::{Status, Target};
-use crate::caps::docker::connect;
+use crate::caps::docker::{self, connect};
 use crate::caps::fs::FsCtx;
 use crate::cli::{FixArgs, Format, RollbackArgs};
 use crate::grants::Grants;
@@ -185,7 +185,10 @@ async fn reaudit(args: &FixArgs, s: &Session, fixes: &[Fixed]) -> anyhow::Result
             plugin_dirs: args.sel.plugin_dirs.clone(),
             root: args.sel.root.clone(),
             proc: args.sel.proc.clone(),
-            docker_host: Some(s.docker_host.clone()),
+            docker_hosts: vec![s.docker_host.clone()],
+            tlscacert: args.sel.tlscacert.clone(),
+            tlscert: args.sel.tlscert.clone(),
+            tlskey: args.sel.tlskey.clone(),
             format: args.sel.format,
             timeout: args.sel.timeout,
             settings: args.sel.settings.clone(),
@@ -390,7 +393,16 @@ async fn undo_replace(docker_host: &str, change: &RecordedChange) -> (&'static s
     else {
         unreachable!("called for container changes only");
     };
-    let docker = match connect(docker_host).await {
+    // The journal keeps the URL; TLS files come from the environment, as for the CLI.
+    let endpoint = docker::endpoints(
+        &[docker_host.to_owned()],
+        &docker::TlsFlags::default(),
+        &|name| std::env::var(name).ok(),
+        None,
+    )
+    .map(|mut e| e.remove(0))
+    .unwrap_or_else(|_| docker::Endpoint::plain(docker_host.to_owned()));
+    let docker = match connect(&endpoint).await {
         Ok(d) => d,
         Err(e) => {
             return (

@@ -9,7 +9,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::caps::admin::{AdminCtx, AdminMode};
-use crate::caps::docker::{DEFAULT_DOCKER_HOST, DockerCtx};
+use crate::caps::docker::{DEFAULT_DOCKER_HOST, DockerCtx, Endpoint};
 use crate::caps::fs::FsCtx;
 use crate::caps::process::ProcCtx;
 use crate::catalog::{Catalog, Metadata, sha256_hex};
@@ -130,7 +130,7 @@ async fn examine(
     let run = Arc::new(RunContext {
         fs: FsCtx::open(Path::new("/")).map_err(|e| e.to_string())?,
         proc: ProcCtx::new(Path::new("/proc")),
-        docker: DockerCtx::new(DEFAULT_DOCKER_HOST.to_owned()),
+        docker: DockerCtx::new(Endpoint::plain(DEFAULT_DOCKER_HOST.to_owned())),
         admin: AdminCtx::new(AdminMode::Deny),
     });
     let runner = Runner::new(run, Default::default());

@@ -69,6 +69,9 @@ pub struct ResultEntry {
     /// expired one is shown but waives nothing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverNote>,
+    /// With several `--docker-host`s: the daemon a container control's result is from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker_host: Option<String>,
 }
 
 /// A configured waiver, as it applied to one result.
@@ -117,6 +120,9 @@ pub struct ControlEntry {
     pub denials: Vec<Denial>,
     /// What the control logged.
     pub log: Vec<LogLine>,
+    /// With several `--docker-host`s: the daemon this run of a container control asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker_host: Option<String>,
 }
 
 /// Counts by status.
@@ -158,8 +164,11 @@ pub struct Report {
     pub bulkhead_version: &'static str,
     /// The audited root directory.
     pub root: String,
-    /// The Docker endpoint used.
+    /// The Docker endpoint used (the first, when several were given).
     pub docker_host: String,
+    /// Every Docker endpoint audited, when more than one was given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub docker_hosts: Vec<String>,
     /// Every verdict, in control order.
     pub results: Vec<ResultEntry>,
     /// Every control that was selected.
@@ -178,6 +187,7 @@ impl Report {
             bulkhead_version: env!("CARGO_PKG_VERSION"),
             root,
             docker_host,
+            docker_hosts: Vec::new(),
             results: Vec::new(),
             controls: Vec::new(),
             summary: Summary::default(),
@@ -198,6 +208,7 @@ impl Report {
                     message: f.message,
                     evidence: f.evidence.into_iter().collect(),
                     waiver: None,
+                    docker_host: None,
                 })),
             Err(reason) => self.results.push(ResultEntry {
                 control: meta.id.clone(),
@@ -206,6 +217,7 @@ impl Report {
                 message: format!("control failed: {reason}"),
                 evidence: BTreeMap::new(),
                 waiver: None,
+                docker_host: None,
             }),
         }
         self.controls.push(ControlEntry {
@@ -221,6 +233,38 @@ impl Report {
             duration_ms: outcome.elapsed.as_millis().try_into().unwrap_or(u64::MAX),
             denials: outcome.record.denials,
             log: outcome.record.log,
+            docker_host: None,
+        });
+    }
+
+    /// [`Report::add_run`] for the run of a container control against one of several
+    /// daemons: its results and its control entry say which.
+    pub fn add_run_on(
+        &mut self,
+        control: &Control,
+        outcome: CallOutcome<Vec<Finding>>,
+        docker_host: &str,
+    ) {
+        let first = self.results.len();
+        self.add_run(control, outcome);
+        for r in &mut self.results[first..] {
+            r.docker_host = Some(docker_host.to_owned());
+        }
+        if let Some(c) = self.controls.last_mut() {
+            c.docker_host = Some(docker_host.to_owned());
+        }
+    }
+
+    /// A `skip` for a control not run against `docker_host`, saying why.
+    pub fn add_skip_on(&mut self, control: &Control, docker_host: &str, message: String) {
+        self.results.push(ResultEntry {
+            control: control.meta.id.clone(),
+            target: "host".to_owned(),
+            status: "skip",
+            message,
+            evidence: BTreeMap::new(),
+            waiver: None,
+            docker_host: Some(docker_host.to_owned()),
         });
     }
 
@@ -233,6 +277,7 @@ impl Report {
             message: failure.to_string(),
             evidence: BTreeMap::new(),
             waiver: None,
+            docker_host: None,
         });
         self.controls.push(ControlEntry {
             id: failure.name.clone(),
@@ -247,6 +292,7 @@ impl Report {
             duration_ms: 0,
             denials: Vec::new(),
             log: Vec::new(),
+            docker_host: None,
         });
     }
 
@@ -300,10 +346,14 @@ impl Report {
             .results
             .iter()
             .map(|r| {
+                let target = match &r.docker_host {
+                    Some(host) => format!("{} @ {host}", r.target),
+                    None => r.target.clone(),
+                };
                 [
                     r.status.to_uppercase(),
                     clean(&r.control),
-                    clean(&r.target),
+                    clean(&target),
                     clean(&r.message),
                 ]
             })
@@ -386,6 +436,7 @@ mod tests {
                 message: String::new(),
                 evidence: BTreeMap::new(),
                 waiver: None,
+                docker_host: None,
             });
         }
         r.finish();
