@@ -7,6 +7,7 @@ mod cache;
 mod cli;
 mod containers;
 mod daemons;
+mod deploy;
 mod dropin;
 mod fix;
 mod hostile;
