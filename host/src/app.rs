@@ -22,6 +22,7 @@ use crate::report::Report;
 use crate::runner::CallOutcome;
 use crate::runner::Runner;
 use crate::scope;
+use crate::select;
 use crate::state::RunContext;
 use crate::timings;
 
@@ -180,33 +181,8 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
     let catalog = Catalog::load(&runtime, &runner, &dirs, &config.trust, cache.as_ref()).await?;
     timings::mark("catalog");
 
-    let unknown: Vec<&String> = sel
-        .only
-        .iter()
-        .filter(|id| !catalog.controls.iter().any(|c| &c.meta.id == *id))
-        .collect();
-    if !unknown.is_empty() {
-        let known: Vec<&str> = catalog
-            .controls
-            .iter()
-            .map(|c| c.meta.id.as_str())
-            .collect();
-        bail!(
-            "unknown control id(s) in --only: {}; known ids: {} (see `bulkhead controls`)",
-            unknown
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            known.join(", ")
-        );
-    }
-    let selected = catalog
-        .controls
-        .iter()
-        .filter(|c| sel.only.is_empty() || sel.only.contains(&c.meta.id))
-        .cloned()
-        .collect();
+    let selected =
+        select::select(&catalog.controls, &sel.only, &sel.skip).map_err(anyhow::Error::msg)?;
     Ok(Session {
         _runtime: runtime,
         runner,

@@ -83,7 +83,7 @@ pub struct RollbackArgs {
 #[derive(Debug, Subcommand)]
 pub enum PluginsCommand {
     /// Every control found (bundled and drop-in), where from, and whether it can run.
-    List(Selection),
+    List(Box<Selection>),
     /// What a `.wasm` control is, what it imports, and whether this host would run it.
     /// Exits 2 when it would not.
     Inspect(InspectArgs),
@@ -117,9 +117,14 @@ pub enum Format {
 /// Flags every subcommand that runs controls understands.
 #[derive(Debug, Args)]
 pub struct Selection {
-    /// Run only these controls (comma-separated ids, repeatable).
-    #[arg(long, value_delimiter = ',', value_name = "ID[,ID...]")]
+    /// Run only these controls: ids, CIS items (`5.4`) or sections (`3`, `1.1.*`);
+    /// comma-separated, repeatable.
+    #[arg(long, value_delimiter = ',', value_name = "PATTERN[,...]")]
     pub only: Vec<String>,
+
+    /// Leave these controls out (same patterns as --only; applied after it).
+    #[arg(long, value_delimiter = ',', value_name = "PATTERN[,...]")]
+    pub skip: Vec<String>,
 
     /// Also load every `*.wasm` in DIR (repeatable). `/etc/bulkhead/plugins.d` and
     /// `$XDG_CONFIG_HOME/bulkhead/plugins` are loaded too when they exist.

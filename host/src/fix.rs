@@ -182,6 +182,7 @@ async fn reaudit(args: &FixArgs, s: &Session, fixes: &[Fixed]) -> anyhow::Result
     let fresh = session(
         &crate::cli::Selection {
             only: sel_only,
+            skip: Vec::new(),
             plugin_dirs: args.sel.plugin_dirs.clone(),
             root: args.sel.root.clone(),
             proc: args.sel.proc.clone(),

@@ -24,5 +24,6 @@ pub mod replace;
 pub mod report;
 pub mod runner;
 pub mod scope;
+pub mod select;
 pub mod state;
 pub mod timings;

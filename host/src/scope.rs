@@ -4,7 +4,8 @@
 //! An entry of `reads` is either an absolute path, granting that file or directory and
 //! everything under it, or the name of a set the host computes:
 //! [`DOCKERD_CONFIG`] grants exactly the Docker daemon's configuration files and every
-//! absolute path its command line or configuration names (and where each one leads),
+//! absolute path its command line or configuration names (`unix://` sockets included, and
+//! where each one leads),
 //! so a control can judge `--tlskey /anywhere/key.pem` without being granted `/`.
 
 use std::collections::BTreeSet;
@@ -104,13 +105,19 @@ fn config_file(args: &[String]) -> Option<String> {
     found
 }
 
-/// An absolute path in one argument: the argument itself, or the value after `=`.
+/// An absolute path in one argument: the argument itself, or the value after `=`; a
+/// `unix://` socket URL names its socket's path.
 fn path_in_arg(arg: &str) -> Option<String> {
     let value = match arg.split_once('=') {
         Some((flag, value)) if flag.starts_with('-') => value,
         _ => arg,
     };
-    let value = unquote(value);
+    as_path(unquote(value))
+}
+
+/// `value` as an absolute path: itself, or the path of a `unix://` URL.
+fn as_path(value: &str) -> Option<String> {
+    let value = value.strip_prefix("unix://").unwrap_or(value);
     value.starts_with('/').then(|| value.to_owned())
 }
 
@@ -120,9 +127,7 @@ fn unquote(value: &str) -> &str {
 
 fn collect_paths(value: &Value, out: &mut BTreeSet<String>) {
     match value {
-        Value::String(s) if s.starts_with('/') => {
-            out.insert(s.clone());
-        }
+        Value::String(s) => out.extend(as_path(s)),
         Value::Array(items) => items.iter().for_each(|v| collect_paths(v, out)),
         Value::Object(map) => map.values().for_each(|v| collect_paths(v, out)),
         _ => {}
@@ -153,7 +158,8 @@ mod tests {
     #[case::equals_form("--tlskey=/etc/docker/key.pem", Some("/etc/docker/key.pem"))]
     #[case::bare_value("/etc/docker/key.pem", Some("/etc/docker/key.pem"))]
     #[case::flag_without_path("--tlsverify", None)]
-    #[case::socket_url("-H=unix:///var/run/docker.sock", None)]
+    #[case::socket_url("-H=unix:///var/run/docker.sock", Some("/var/run/docker.sock"))]
+    #[case::tcp_url("--host=tcp://0.0.0.0:2376", None)]
     fn paths_in_arguments(#[case] arg: &str, #[case] expected: Option<&str>) {
         assert_eq!(path_in_arg(arg).as_deref(), expected);
     }
@@ -168,7 +174,7 @@ mod tests {
         collect_paths(&json, &mut out);
         assert_eq!(
             out.into_iter().collect::<Vec<_>>(),
-            ["/k.pem", "/l", "/not/a/url"]
+            ["/k.pem", "/l", "/not/a/url", "/x"]
         );
     }
 

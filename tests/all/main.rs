@@ -4,6 +4,7 @@
 //! Tests that need Docker fail loudly when no daemon is reachable; they never skip.
 
 mod cache;
+mod cis;
 mod cli;
 mod containers;
 mod daemons;

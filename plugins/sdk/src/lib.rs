@@ -92,6 +92,8 @@
 //!
 //! - [`caps`]: a container's effective capability set, computed exactly as Docker does.
 //! - [`mode`]: "mode at most 0400" checks and `0644` formatting.
+//! - [`files`]: ownership and permission rules for the host's files, and the
+//!   [`file_control!`] macro that writes a whole file control from one.
 //! - [`dockerd`] and [`daemon`]: dockerd options from its command line and `daemon.json`.
 //! - [`testing`]: an in-memory [`Facts`]/[`Admin`] host for unit tests.
 
@@ -106,6 +108,7 @@ pub mod caps;
 pub mod daemon;
 pub mod dockerd;
 pub mod facts;
+pub mod files;
 mod finding;
 pub mod mode;
 pub mod testing;
@@ -125,6 +128,10 @@ pub use log::Level;
 pub use mode::{format_mode, mode_at_most};
 pub use process::DaemonProcess;
 pub use types::{ControlMetadata, Error, FileInfo, FileKind, Finding, Severity, Status, Target};
+
+/// How bundled controls name the benchmark in their references: `CIS Docker Benchmark
+/// v1.6.0 3.1`. bulkhead selects controls by the item number after it (`--only 3.1`).
+pub const CIS_DOCKER: &str = "CIS Docker Benchmark v1.6.0";
 
 /// Export `$ty` (a type implementing [`Guest`]) as the component's `control` interface.
 ///

@@ -1,0 +1,115 @@
+//! Which controls run: `--only` and `--skip`, by id, CIS item number or CIS section.
+//!
+//! A pattern is a control id (`docker-sock-mode`), a CIS Docker Benchmark item (`5.4`,
+//! matched against the control's `CIS Docker Benchmark v1.6.0 5.4` reference), or a
+//! section (`3`, `3.*`, `1.1`, `1.1.*`: every item under it). `--only` keeps the controls
+//! any pattern matches (all when empty); `--skip` then drops those any pattern matches.
+//! A pattern that matches no control is an error, so a typo never silently widens or
+//! narrows a run.
+
+use std::sync::Arc;
+
+use crate::catalog::{Control, Metadata};
+
+/// How bundled controls name the benchmark in `references`.
+pub const CIS_PREFIX: &str = "CIS Docker Benchmark v1.6.0 ";
+
+/// The CIS item numbers a control references (`["3.14"]`).
+pub fn cis_items(meta: &Metadata) -> Vec<&str> {
+    meta.references
+        .iter()
+        .filter_map(|r| r.strip_prefix(CIS_PREFIX))
+        .map(|item| item.split_whitespace().next().unwrap_or(item))
+        .collect()
+}
+
+/// Whether `pattern` names this control.
+pub fn matches(pattern: &str, meta: &Metadata) -> bool {
+    if pattern == meta.id {
+        return true;
+    }
+    let section = pattern.strip_suffix(".*").unwrap_or(pattern);
+    if section.is_empty() || !section.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return false;
+    }
+    cis_items(meta).iter().any(|item| {
+        *item == section
+            || item
+                .strip_prefix(section)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
+/// The controls to run, in catalog order.
+pub fn select(
+    controls: &[Arc<Control>],
+    only: &[String],
+    skip: &[String],
+) -> Result<Vec<Arc<Control>>, String> {
+    for (flag, patterns) in [("--only", only), ("--skip", skip)] {
+        let unknown: Vec<&str> = patterns
+            .iter()
+            .filter(|p| !controls.iter().any(|c| matches(p, &c.meta)))
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            let known: Vec<&str> = controls.iter().map(|c| c.meta.id.as_str()).collect();
+            return Err(format!(
+                "{flag} {} matches no control: give ids, CIS items like 5.4, or sections like \
+                 3 or 1.1.*; known ids: {} (see `bulkhead controls`)",
+                unknown.join(", "),
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(controls
+        .iter()
+        .filter(|c| only.is_empty() || only.iter().any(|p| matches(p, &c.meta)))
+        .filter(|c| !skip.iter().any(|p| matches(p, &c.meta)))
+        .cloned()
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(id: &str, items: &[&str]) -> Metadata {
+        Metadata {
+            id: id.to_owned(),
+            title: "t".to_owned(),
+            version: "1".to_owned(),
+            description: String::new(),
+            rationale: String::new(),
+            remediation: String::new(),
+            severity: "high",
+            references: items.iter().map(|i| format!("{CIS_PREFIX}{i}")).collect(),
+            reads: Vec::new(),
+        }
+    }
+
+    #[rstest::rstest]
+    #[case::id("docker-sock-mode", "3.16", true)]
+    #[case::item("3.16", "3.16", true)]
+    #[case::not_a_prefix_of_digits("3.1", "3.16", false)]
+    #[case::item_exact("3.1", "3.1", true)]
+    #[case::section("3", "3.16", true)]
+    #[case::section_star("3.*", "3.16", true)]
+    #[case::other_section("5", "3.16", false)]
+    #[case::subsection("1.1", "1.1.12", true)]
+    #[case::subsection_star("1.1.*", "1.1.12", true)]
+    #[case::deeper_than_item("3.16.1", "3.16", false)]
+    #[case::garbage("3.x", "3.16", false)]
+    #[case::empty_star(".*", "3.16", false)]
+    fn patterns(#[case] pattern: &str, #[case] item: &str, #[case] want: bool) {
+        assert_eq!(matches(pattern, &meta("docker-sock-mode", &[item])), want);
+    }
+
+    #[test]
+    fn a_reference_with_more_words_still_names_its_item() {
+        let mut m = meta("x", &[]);
+        m.references = vec![format!("{CIS_PREFIX}5.4 (NET_RAW)")];
+        assert_eq!(cis_items(&m), ["5.4"]);
+        assert!(matches("5", &m));
+    }
+}

@@ -1,0 +1,79 @@
+//! # `containerd-sock-owner`: CIS Docker Benchmark v1.6.0 3.23
+//!
+//! ### What it checks
+//! Containerd's socket `/run/containerd/containerd.sock` must be owned by user and group
+//! `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).
+//! Skips when the file does not exist on this host: the item does not apply.
+//!
+//! ### Why it matters
+//! containerd's socket runs containers below Docker's API: anyone who can reach it can
+//! start a container with the host's namespaces, bypassing Docker entirely.
+//!
+//! ### Remediation
+//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
+//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//!
+//! ### Example
+//! `/run/containerd/containerd.sock` owned by uid 1000 (`alice`) fails: `containerd socket
+//! /run/containerd/containerd.sock is owned by alice:alice (uid 1000, gid 1000), not
+//! root:root`.
+
+use bulkhead_sdk::files::{FileRule, ROOT_ROOT, locate};
+
+bulkhead_sdk::file_control! {
+    id: "containerd-sock-owner",
+    cis: "3.23",
+    title: "The containerd socket is owned by root:root",
+    description: "Containerd's socket `/run/containerd/containerd.sock` must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
+    rationale: "containerd's socket runs containers below Docker's API: anyone who can reach it can start a container with the host's namespaces, bypassing Docker entirely.",
+    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    severity: High,
+    reads: ["/run/containerd/containerd.sock", "/etc/passwd", "/etc/group"],
+    rule: FileRule { what: "containerd socket", owner: Some(ROOT_ROOT), max_mode: None },
+    locate: |facts| locate::path(facts, "/run/containerd/containerd.sock", "the containerd socket"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn accounts() -> FakeHost {
+        FakeHost::new()
+            .file(
+                "/etc/passwd",
+                0o644,
+                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+            )
+            .file(
+                "/etc/group",
+                0o644,
+                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
+            )
+    }
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn passes_when_the_rule_holds() {
+        let host = accounts()
+            .file("/run/containerd/containerd.sock", 0o644, "x")
+            .owner("/run/containerd/containerd.sock", 0, 0);
+        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn fails_when_it_does_not() {
+        let host = accounts()
+            .file("/run/containerd/containerd.sock", 0o644, "x")
+            .owner("/run/containerd/containerd.sock", 1000, 1000);
+        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn skips_when_the_file_is_absent() {
+        assert_eq!(statuses(&accounts()), [Status::Skip]);
+    }
+}

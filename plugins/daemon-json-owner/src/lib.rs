@@ -1,0 +1,81 @@
+//! # `daemon-json-owner`: CIS Docker Benchmark v1.6.0 3.17
+//!
+//! ### What it checks
+//! Each daemon's configuration file (`--config-file`, default `/etc/docker/daemon.json`)
+//! must be owned by user and group `root:root` (names looked up in the audited host's
+//! `/etc/passwd` and `/etc/group`).
+//! Skips when the file does not exist on this host: the item does not apply.
+//!
+//! ### Why it matters
+//! `daemon.json` sets the daemon's security options (TLS, user namespaces, logging,
+//! registries); whoever can edit it weakens them at the next restart.
+//!
+//! ### Remediation
+//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
+//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//!
+//! ### Example
+//! `/etc/docker/daemon.json` owned by uid 1000 (`alice`) fails: `daemon configuration file
+//! /etc/docker/daemon.json is owned by alice:alice (uid 1000, gid 1000), not root:root`.
+
+use bulkhead_sdk::files::{FileRule, ROOT_ROOT, locate};
+
+bulkhead_sdk::file_control! {
+    id: "daemon-json-owner",
+    cis: "3.17",
+    title: "The daemon configuration file is owned by root:root",
+    description: "Each daemon's configuration file (`--config-file`, default `/etc/docker/daemon.json`) must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
+    rationale: "`daemon.json` sets the daemon's security options (TLS, user namespaces, logging, registries); whoever can edit it weakens them at the next restart.",
+    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    severity: Medium,
+    reads: ["dockerd-config", "/etc/passwd", "/etc/group"],
+    rule: FileRule { what: "daemon configuration file", owner: Some(ROOT_ROOT), max_mode: None },
+    locate: |facts| locate::daemon_configs(facts),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn accounts() -> FakeHost {
+        FakeHost::new()
+            .file(
+                "/etc/passwd",
+                0o644,
+                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+            )
+            .file(
+                "/etc/group",
+                0o644,
+                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
+            )
+    }
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn passes_when_the_rule_holds() {
+        let host = accounts()
+            .dockerd(1, "dockerd")
+            .file("/etc/docker/daemon.json", 0o644, "x")
+            .owner("/etc/docker/daemon.json", 0, 0);
+        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn fails_when_it_does_not() {
+        let host = accounts()
+            .dockerd(1, "dockerd")
+            .file("/etc/docker/daemon.json", 0o644, "x")
+            .owner("/etc/docker/daemon.json", 1000, 1000);
+        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn skips_when_the_file_is_absent() {
+        assert_eq!(statuses(&accounts().dockerd(1, "dockerd")), [Status::Skip]);
+    }
+}

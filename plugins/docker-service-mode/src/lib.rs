@@ -1,0 +1,74 @@
+//! # `docker-service-mode`: CIS Docker Benchmark v1.6.0 3.2
+//!
+//! ### What it checks
+//! The `docker.service` systemd unit must have no permission bit beyond `0644` (compared
+//! bit by bit, in octal).
+//! Skips when no unit file exists (Docker not managed by systemd).
+//!
+//! ### Why it matters
+//! The unit file decides how dockerd starts: its flags, its environment, its user. Whoever
+//! can edit it controls the daemon, and so every container and the host.
+//!
+//! ### Remediation
+//! chmod 644 <file>, or tighter. `bulkhead fix --apply` clears the bits beyond `0644`
+//! (never adds any), journaled and undone by `bulkhead rollback`.
+//!
+//! ### Example
+//! `/lib/systemd/system/docker.service` at mode `0664` fails: `docker.service unit file
+//! /lib/systemd/system/docker.service is mode 0664, more than 0644`.
+
+use bulkhead_sdk::files::{FileRule, locate};
+
+bulkhead_sdk::file_control! {
+    id: "docker-service-mode",
+    cis: "3.2",
+    title: "The docker.service unit file is mode 0644 or more restrictive",
+    description: "The `docker.service` systemd unit must have no permission bit beyond `0644` (compared bit by bit, in octal).",
+    rationale: "The unit file decides how dockerd starts: its flags, its environment, its user. Whoever can edit it controls the daemon, and so every container and the host.",
+    remediation: "chmod 644 <file>, or tighter.",
+    severity: Medium,
+    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
+    rule: FileRule { what: "docker.service unit file", owner: None, max_mode: Some(0o644) },
+    locate: |facts| locate::systemd_unit(facts, "docker.service"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn accounts() -> FakeHost {
+        FakeHost::new()
+            .file(
+                "/etc/passwd",
+                0o644,
+                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+            )
+            .file(
+                "/etc/group",
+                0o644,
+                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
+            )
+    }
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn passes_when_the_rule_holds() {
+        let host = accounts().file("/lib/systemd/system/docker.service", 0o644, "x");
+        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn fails_when_it_does_not() {
+        let host = accounts().file("/lib/systemd/system/docker.service", 0o664, "x");
+        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn skips_when_the_file_is_absent() {
+        assert_eq!(statuses(&accounts()), [Status::Skip]);
+    }
+}

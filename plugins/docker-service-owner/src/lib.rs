@@ -1,0 +1,81 @@
+//! # `docker-service-owner`: CIS Docker Benchmark v1.6.0 3.1
+//!
+//! ### What it checks
+//! The `docker.service` systemd unit (where systemd finds it first: `/etc/systemd/system`,
+//! `/run/systemd/system`, `/usr/lib/systemd/system`, `/lib/systemd/system`) must be owned
+//! by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and
+//! `/etc/group`).
+//! Skips when no unit file exists (Docker not managed by systemd).
+//!
+//! ### Why it matters
+//! The unit file decides how dockerd starts: its flags, its environment, its user. Whoever
+//! can edit it controls the daemon, and so every container and the host.
+//!
+//! ### Remediation
+//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
+//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//!
+//! ### Example
+//! `/lib/systemd/system/docker.service` owned by uid 1000 (`alice`) fails: `docker.service
+//! unit file /lib/systemd/system/docker.service is owned by alice:alice (uid 1000, gid
+//! 1000), not root:root`.
+
+use bulkhead_sdk::files::{FileRule, ROOT_ROOT, locate};
+
+bulkhead_sdk::file_control! {
+    id: "docker-service-owner",
+    cis: "3.1",
+    title: "The docker.service unit file is owned by root:root",
+    description: "The `docker.service` systemd unit (where systemd finds it first: `/etc/systemd/system`, `/run/systemd/system`, `/usr/lib/systemd/system`, `/lib/systemd/system`) must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
+    rationale: "The unit file decides how dockerd starts: its flags, its environment, its user. Whoever can edit it controls the daemon, and so every container and the host.",
+    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    severity: Medium,
+    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system", "/etc/passwd", "/etc/group"],
+    rule: FileRule { what: "docker.service unit file", owner: Some(ROOT_ROOT), max_mode: None },
+    locate: |facts| locate::systemd_unit(facts, "docker.service"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn accounts() -> FakeHost {
+        FakeHost::new()
+            .file(
+                "/etc/passwd",
+                0o644,
+                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+            )
+            .file(
+                "/etc/group",
+                0o644,
+                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
+            )
+    }
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn passes_when_the_rule_holds() {
+        let host = accounts()
+            .file("/lib/systemd/system/docker.service", 0o644, "x")
+            .owner("/lib/systemd/system/docker.service", 0, 0);
+        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn fails_when_it_does_not() {
+        let host = accounts()
+            .file("/lib/systemd/system/docker.service", 0o644, "x")
+            .owner("/lib/systemd/system/docker.service", 1000, 1000);
+        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn skips_when_the_file_is_absent() {
+        assert_eq!(statuses(&accounts()), [Status::Skip]);
+    }
+}

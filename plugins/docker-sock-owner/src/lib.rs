@@ -1,0 +1,83 @@
+//! # `docker-sock-owner`: CIS Docker Benchmark v1.6.0 3.15
+//!
+//! ### What it checks
+//! The daemon's unix sockets (`-H unix://...` / `"hosts"`, else `/var/run/docker.sock`)
+//! must be owned by user and group `root:docker` (names looked up in the audited host's
+//! `/etc/passwd` and `/etc/group`).
+//! Skips when the file does not exist on this host: the item does not apply.
+//!
+//! ### Why it matters
+//! Access to the Docker socket is root on the host: it can start a privileged container
+//! that mounts `/`. Only root and the `docker` group may reach it.
+//!
+//! ### Remediation
+//! chown root:docker <file> (bulkhead reports the exact command; ownership is not changed
+//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//!
+//! ### Example
+//! `/var/run/docker.sock` owned by uid 1000 (`alice`) fails: `Docker socket
+//! /var/run/docker.sock is owned by alice:alice (uid 1000, gid 1000), not root:docker`.
+
+use bulkhead_sdk::files::{FileRule, ROOT_DOCKER, locate};
+
+bulkhead_sdk::file_control! {
+    id: "docker-sock-owner",
+    cis: "3.15",
+    title: "The Docker socket is owned by root:docker",
+    description: "The daemon's unix sockets (`-H unix://...` / `\"hosts\"`, else `/var/run/docker.sock`) must be owned by user and group `root:docker` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
+    rationale: "Access to the Docker socket is root on the host: it can start a privileged container that mounts `/`. Only root and the `docker` group may reach it.",
+    remediation: "chown root:docker <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    severity: High,
+    reads: ["/var/run/docker.sock", "/run/docker.sock", "dockerd-config", "/etc/passwd", "/etc/group"],
+    rule: FileRule { what: "Docker socket", owner: Some(ROOT_DOCKER), max_mode: None },
+    locate: |facts| locate::docker_sockets(facts),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn accounts() -> FakeHost {
+        FakeHost::new()
+            .file(
+                "/etc/passwd",
+                0o644,
+                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+            )
+            .file(
+                "/etc/group",
+                0o644,
+                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
+            )
+    }
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn passes_when_the_rule_holds() {
+        let host = accounts().file("/var/run/docker.sock", 0o644, "x").owner(
+            "/var/run/docker.sock",
+            0,
+            998,
+        );
+        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn fails_when_it_does_not() {
+        let host = accounts().file("/var/run/docker.sock", 0o644, "x").owner(
+            "/var/run/docker.sock",
+            1000,
+            1000,
+        );
+        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn skips_when_the_file_is_absent() {
+        assert_eq!(statuses(&accounts()), [Status::Skip]);
+    }
+}

@@ -1,0 +1,79 @@
+//! # `docker-socket-unit-owner`: CIS Docker Benchmark v1.6.0 3.3
+//!
+//! ### What it checks
+//! The `docker.socket` systemd unit must be owned by user and group `root:root` (names
+//! looked up in the audited host's `/etc/passwd` and `/etc/group`).
+//! Skips when no unit file exists (socket activation not used).
+//!
+//! ### Why it matters
+//! The socket unit decides where and with which permissions the Docker API socket is
+//! created; editing it can expose the daemon to every local user.
+//!
+//! ### Remediation
+//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
+//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//!
+//! ### Example
+//! `/lib/systemd/system/docker.socket` owned by uid 1000 (`alice`) fails: `docker.socket
+//! unit file /lib/systemd/system/docker.socket is owned by alice:alice (uid 1000, gid
+//! 1000), not root:root`.
+
+use bulkhead_sdk::files::{FileRule, ROOT_ROOT, locate};
+
+bulkhead_sdk::file_control! {
+    id: "docker-socket-unit-owner",
+    cis: "3.3",
+    title: "The docker.socket unit file is owned by root:root",
+    description: "The `docker.socket` systemd unit must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
+    rationale: "The socket unit decides where and with which permissions the Docker API socket is created; editing it can expose the daemon to every local user.",
+    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    severity: Medium,
+    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system", "/etc/passwd", "/etc/group"],
+    rule: FileRule { what: "docker.socket unit file", owner: Some(ROOT_ROOT), max_mode: None },
+    locate: |facts| locate::systemd_unit(facts, "docker.socket"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn accounts() -> FakeHost {
+        FakeHost::new()
+            .file(
+                "/etc/passwd",
+                0o644,
+                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+            )
+            .file(
+                "/etc/group",
+                0o644,
+                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
+            )
+    }
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn passes_when_the_rule_holds() {
+        let host = accounts()
+            .file("/lib/systemd/system/docker.socket", 0o644, "x")
+            .owner("/lib/systemd/system/docker.socket", 0, 0);
+        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn fails_when_it_does_not() {
+        let host = accounts()
+            .file("/lib/systemd/system/docker.socket", 0o644, "x")
+            .owner("/lib/systemd/system/docker.socket", 1000, 1000);
+        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn skips_when_the_file_is_absent() {
+        assert_eq!(statuses(&accounts()), [Status::Skip]);
+    }
+}

@@ -1,0 +1,81 @@
+//! # `etc-default-docker-owner`: CIS Docker Benchmark v1.6.0 3.19
+//!
+//! ### What it checks
+//! `/etc/default/docker` (Debian-style init defaults) must be owned by user and group
+//! `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).
+//! Skips when the file does not exist on this host: the item does not apply.
+//!
+//! ### Why it matters
+//! The init script's defaults file feeds options and environment to dockerd at start;
+//! whoever can edit it controls the daemon.
+//!
+//! ### Remediation
+//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
+//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//!
+//! ### Example
+//! `/etc/default/docker` owned by uid 1000 (`alice`) fails: `Docker defaults file
+//! /etc/default/docker is owned by alice:alice (uid 1000, gid 1000), not root:root`.
+
+use bulkhead_sdk::files::{FileRule, ROOT_ROOT, locate};
+
+bulkhead_sdk::file_control! {
+    id: "etc-default-docker-owner",
+    cis: "3.19",
+    title: "The Docker defaults file is owned by root:root",
+    description: "`/etc/default/docker` (Debian-style init defaults) must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
+    rationale: "The init script's defaults file feeds options and environment to dockerd at start; whoever can edit it controls the daemon.",
+    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    severity: Medium,
+    reads: ["/etc/default/docker", "/etc/passwd", "/etc/group"],
+    rule: FileRule { what: "Docker defaults file", owner: Some(ROOT_ROOT), max_mode: None },
+    locate: |facts| locate::path(facts, "/etc/default/docker", "the Docker defaults file"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn accounts() -> FakeHost {
+        FakeHost::new()
+            .file(
+                "/etc/passwd",
+                0o644,
+                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+            )
+            .file(
+                "/etc/group",
+                0o644,
+                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
+            )
+    }
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn passes_when_the_rule_holds() {
+        let host =
+            accounts()
+                .file("/etc/default/docker", 0o644, "x")
+                .owner("/etc/default/docker", 0, 0);
+        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn fails_when_it_does_not() {
+        let host = accounts().file("/etc/default/docker", 0o644, "x").owner(
+            "/etc/default/docker",
+            1000,
+            1000,
+        );
+        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn skips_when_the_file_is_absent() {
+        assert_eq!(statuses(&accounts()), [Status::Skip]);
+    }
+}

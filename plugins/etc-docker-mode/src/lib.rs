@@ -1,0 +1,74 @@
+//! # `etc-docker-mode`: CIS Docker Benchmark v1.6.0 3.6
+//!
+//! ### What it checks
+//! The directory `/etc/docker` must have no permission bit beyond `0755` (compared bit by
+//! bit, in octal).
+//! Skips when the file does not exist on this host: the item does not apply.
+//!
+//! ### Why it matters
+//! `/etc/docker` holds the daemon's configuration, TLS material and registry certificates;
+//! whoever can write the directory can replace any of them.
+//!
+//! ### Remediation
+//! chmod 755 <file>, or tighter. `bulkhead fix --apply` clears the bits beyond `0755`
+//! (never adds any), journaled and undone by `bulkhead rollback`.
+//!
+//! ### Example
+//! `/etc/docker` at mode `0775` fails: `Docker configuration directory /etc/docker is mode
+//! 0775, more than 0755`.
+
+use bulkhead_sdk::files::{FileRule, locate};
+
+bulkhead_sdk::file_control! {
+    id: "etc-docker-mode",
+    cis: "3.6",
+    title: "The Docker configuration directory is mode 0755 or more restrictive",
+    description: "The directory `/etc/docker` must have no permission bit beyond `0755` (compared bit by bit, in octal).",
+    rationale: "`/etc/docker` holds the daemon's configuration, TLS material and registry certificates; whoever can write the directory can replace any of them.",
+    remediation: "chmod 755 <file>, or tighter.",
+    severity: Medium,
+    reads: ["/etc/docker"],
+    rule: FileRule { what: "Docker configuration directory", owner: None, max_mode: Some(0o755) },
+    locate: |facts| locate::path(facts, "/etc/docker", "the Docker configuration directory"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn accounts() -> FakeHost {
+        FakeHost::new()
+            .file(
+                "/etc/passwd",
+                0o644,
+                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+            )
+            .file(
+                "/etc/group",
+                0o644,
+                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
+            )
+    }
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn passes_when_the_rule_holds() {
+        let host = accounts().dir("/etc/docker", 0o755);
+        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn fails_when_it_does_not() {
+        let host = accounts().dir("/etc/docker", 0o775);
+        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn skips_when_the_file_is_absent() {
+        assert_eq!(statuses(&accounts()), [Status::Skip]);
+    }
+}

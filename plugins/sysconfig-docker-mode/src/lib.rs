@@ -1,0 +1,74 @@
+//! # `sysconfig-docker-mode`: CIS Docker Benchmark v1.6.0 3.21
+//!
+//! ### What it checks
+//! `/etc/sysconfig/docker` (Red Hat-style init defaults) must have no permission bit beyond
+//! `0644` (compared bit by bit, in octal).
+//! Skips when the file does not exist on this host: the item does not apply.
+//!
+//! ### Why it matters
+//! The init script's defaults file feeds options and environment to dockerd at start;
+//! whoever can edit it controls the daemon.
+//!
+//! ### Remediation
+//! chmod 644 <file>, or tighter. `bulkhead fix --apply` clears the bits beyond `0644`
+//! (never adds any), journaled and undone by `bulkhead rollback`.
+//!
+//! ### Example
+//! `/etc/sysconfig/docker` at mode `0664` fails: `Docker sysconfig file
+//! /etc/sysconfig/docker is mode 0664, more than 0644`.
+
+use bulkhead_sdk::files::{FileRule, locate};
+
+bulkhead_sdk::file_control! {
+    id: "sysconfig-docker-mode",
+    cis: "3.21",
+    title: "The Docker sysconfig file is mode 0644 or more restrictive",
+    description: "`/etc/sysconfig/docker` (Red Hat-style init defaults) must have no permission bit beyond `0644` (compared bit by bit, in octal).",
+    rationale: "The init script's defaults file feeds options and environment to dockerd at start; whoever can edit it controls the daemon.",
+    remediation: "chmod 644 <file>, or tighter.",
+    severity: Medium,
+    reads: ["/etc/sysconfig/docker"],
+    rule: FileRule { what: "Docker sysconfig file", owner: None, max_mode: Some(0o644) },
+    locate: |facts| locate::path(facts, "/etc/sysconfig/docker", "the Docker sysconfig file"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn accounts() -> FakeHost {
+        FakeHost::new()
+            .file(
+                "/etc/passwd",
+                0o644,
+                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+            )
+            .file(
+                "/etc/group",
+                0o644,
+                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
+            )
+    }
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn passes_when_the_rule_holds() {
+        let host = accounts().file("/etc/sysconfig/docker", 0o644, "x");
+        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn fails_when_it_does_not() {
+        let host = accounts().file("/etc/sysconfig/docker", 0o664, "x");
+        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn skips_when_the_file_is_absent() {
+        assert_eq!(statuses(&accounts()), [Status::Skip]);
+    }
+}

@@ -1,0 +1,84 @@
+//! # `tls-ca-mode`: CIS Docker Benchmark v1.6.0 3.10
+//!
+//! ### What it checks
+//! The daemon's TLS CA certificate (`--tlscacert` / `"tlscacert"`, default
+//! `~/.docker/ca.pem` with TLS on) must have no permission bit beyond `0444` (compared bit
+//! by bit, in octal).
+//! Skips when the file does not exist on this host: the item does not apply.
+//!
+//! ### Why it matters
+//! The CA certificate decides which clients may talk to the daemon over TLS; whoever can
+//! replace it can issue themselves a client certificate, which is root on the host.
+//!
+//! ### Remediation
+//! chmod 444 <file>, or tighter. `bulkhead fix --apply` clears the bits beyond `0444`
+//! (never adds any), journaled and undone by `bulkhead rollback`.
+//!
+//! ### Example
+//! `/etc/docker/tls/ca.pem` at mode `0644` fails: `TLS CA certificate
+//! /etc/docker/tls/ca.pem is mode 0644, more than 0444`.
+
+use bulkhead_sdk::files::{FileRule, locate};
+
+bulkhead_sdk::file_control! {
+    id: "tls-ca-mode",
+    cis: "3.10",
+    title: "The TLS CA certificate is mode 0444 or more restrictive",
+    description: "The daemon's TLS CA certificate (`--tlscacert` / `\"tlscacert\"`, default `~/.docker/ca.pem` with TLS on) must have no permission bit beyond `0444` (compared bit by bit, in octal).",
+    rationale: "The CA certificate decides which clients may talk to the daemon over TLS; whoever can replace it can issue themselves a client certificate, which is root on the host.",
+    remediation: "chmod 444 <file>, or tighter.",
+    severity: Medium,
+    reads: ["dockerd-config", "/root/.docker"],
+    rule: FileRule { what: "TLS CA certificate", owner: None, max_mode: Some(0o444) },
+    locate: |facts| locate::daemon_option(facts, "tlscacert", "tlscacert", Some("/root/.docker/ca.pem"), "TLS CA certificate"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn accounts() -> FakeHost {
+        FakeHost::new()
+            .file(
+                "/etc/passwd",
+                0o644,
+                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+            )
+            .file(
+                "/etc/group",
+                0o644,
+                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
+            )
+    }
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn passes_when_the_rule_holds() {
+        let host = accounts()
+            .dockerd(1, "dockerd --tlsverify --tlscacert /etc/docker/tls/ca.pem")
+            .file("/etc/docker/tls/ca.pem", 0o444, "x");
+        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn fails_when_it_does_not() {
+        let host = accounts()
+            .dockerd(1, "dockerd --tlsverify --tlscacert /etc/docker/tls/ca.pem")
+            .file("/etc/docker/tls/ca.pem", 0o644, "x");
+        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn skips_when_the_file_is_absent() {
+        assert_eq!(
+            statuses(
+                &accounts().dockerd(1, "dockerd --tlsverify --tlscacert /etc/docker/tls/ca.pem")
+            ),
+            [Status::Skip]
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! # `tls-cert-owner`: CIS Docker Benchmark v1.6.0 3.11
+//!
+//! ### What it checks
+//! The daemon's TLS server certificate (`--tlscert` / `"tlscert"`, default
+//! `~/.docker/cert.pem` with TLS on) must be owned by user and group `root:root` (names
+//! looked up in the audited host's `/etc/passwd` and `/etc/group`).
+//! Skips when the file does not exist on this host: the item does not apply.
+//!
+//! ### Why it matters
+//! The server certificate is how clients know they reach the real daemon; whoever can
+//! replace it can impersonate the daemon to every client.
+//!
+//! ### Remediation
+//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
+//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//!
+//! ### Example
+//! `/etc/docker/tls/cert.pem` owned by uid 1000 (`alice`) fails: `TLS server certificate
+//! /etc/docker/tls/cert.pem is owned by alice:alice (uid 1000, gid 1000), not root:root`.
+
+use bulkhead_sdk::files::{FileRule, ROOT_ROOT, locate};
+
+bulkhead_sdk::file_control! {
+    id: "tls-cert-owner",
+    cis: "3.11",
+    title: "The TLS server certificate is owned by root:root",
+    description: "The daemon's TLS server certificate (`--tlscert` / `\"tlscert\"`, default `~/.docker/cert.pem` with TLS on) must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
+    rationale: "The server certificate is how clients know they reach the real daemon; whoever can replace it can impersonate the daemon to every client.",
+    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    severity: Medium,
+    reads: ["dockerd-config", "/root/.docker", "/etc/passwd", "/etc/group"],
+    rule: FileRule { what: "TLS server certificate", owner: Some(ROOT_ROOT), max_mode: None },
+    locate: |facts| locate::daemon_option(facts, "tlscert", "tlscert", Some("/root/.docker/cert.pem"), "TLS server certificate"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn accounts() -> FakeHost {
+        FakeHost::new()
+            .file(
+                "/etc/passwd",
+                0o644,
+                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+            )
+            .file(
+                "/etc/group",
+                0o644,
+                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
+            )
+    }
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn passes_when_the_rule_holds() {
+        let host = accounts()
+            .dockerd(1, "dockerd --tlsverify --tlscert /etc/docker/tls/cert.pem")
+            .file("/etc/docker/tls/cert.pem", 0o644, "x")
+            .owner("/etc/docker/tls/cert.pem", 0, 0);
+        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn fails_when_it_does_not() {
+        let host = accounts()
+            .dockerd(1, "dockerd --tlsverify --tlscert /etc/docker/tls/cert.pem")
+            .file("/etc/docker/tls/cert.pem", 0o644, "x")
+            .owner("/etc/docker/tls/cert.pem", 1000, 1000);
+        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
+    }
+
+    #[test]
+    fn skips_when_the_file_is_absent() {
+        assert_eq!(
+            statuses(
+                &accounts().dockerd(1, "dockerd --tlsverify --tlscert /etc/docker/tls/cert.pem")
+            ),
+            [Status::Skip]
+        );
+    }
+}
