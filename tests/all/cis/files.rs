@@ -1,22 +1,14 @@
-//! Every bundled control against a passing and a failing fixture, on real files (real
-//! modes and owners under a temporary root), a fake `--proc`, and real containers; and the
-//! test that fails when a bundled control lacks a fixture, CIS metadata or a doc header.
+//! Fixtures for CIS section 3 (file ownership and permissions) and the first two
+//! controls: real files with real modes and owners under a temporary root, real sockets,
+//! a fake `--proc`, real containers.
 
 use std::os::unix::fs::{PermissionsExt, chown};
 
-use crate::support::{Container, Host, run, workspace};
+use super::{Case, Fixture};
+use crate::support::{Container, Host};
 
-/// How to set a host up so the control must give `status` for `target`.
-struct Case {
-    target: String,
-    /// Keeps a container alive for the run.
-    _container: Option<Container>,
-}
-
-type Setup = fn(&Host) -> Case;
-
-/// One control's fixtures: (id, passing, failing).
-const FIXTURES: &[(&str, Setup, Setup)] = &[
+/// (id, passing, failing) for each control of this file.
+pub const FIXTURES: &[Fixture] = &[
     (
         "docker-service-owner",
         |h| owned(h, UNIT, 0, 0),
@@ -153,7 +145,7 @@ const DOCKER_SOCK: &str = "/var/run/docker.sock";
 const CONTAINERD_SOCK: &str = "/run/containerd/containerd.sock";
 
 /// `/etc/passwd` and `/etc/group` under the root, so owners have names.
-fn accounts(host: &Host) {
+pub fn accounts(host: &Host) {
     host.file(
         "/etc/passwd",
         "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
@@ -166,7 +158,7 @@ fn accounts(host: &Host) {
     );
 }
 
-fn file_case(path: &str) -> Case {
+pub fn file_case(path: &str) -> Case {
     Case {
         target: format!("file:{path}"),
         _container: None,
@@ -236,155 +228,10 @@ fn daemon_json(host: &Host, mode: u32, uid: u32) -> Case {
     file_case(path)
 }
 
-fn container(flags: &[&str]) -> Case {
+pub fn container(flags: &[&str]) -> Case {
     let c = Container::create("cis", flags, false);
     Case {
         target: c.target(),
         _container: Some(c),
-    }
-}
-
-/// The status `id` gives `case.target` on `host`, and the whole result line.
-fn verdict(host: &Host, id: &str, case: &Case) -> Result<String, String> {
-    let out = host.run(&["run", "--only", id, "--format", "json"]);
-    let report = out.json();
-    let results = report["results"].as_array().unwrap();
-    results
-        .iter()
-        .find(|r| r["target"] == case.target.as_str())
-        .map(|r| r["status"].as_str().unwrap().to_owned())
-        .ok_or_else(|| format!("no result for {}: {results:?} {}", case.target, out.stderr))
-}
-
-#[test]
-fn every_bundled_control_passes_and_fails_on_its_fixtures() {
-    let mut wrong = Vec::new();
-    for (id, pass, fail) in FIXTURES {
-        for (setup, want) in [(pass, "pass"), (fail, "fail")] {
-            let host = Host::new();
-            let case = setup(&host);
-            match verdict(&host, id, &case) {
-                Ok(got) if got == want => {}
-                Ok(got) => wrong.push(format!("{id}: {want} fixture gave {got}")),
-                Err(e) => wrong.push(format!("{id}: {want} fixture: {e}")),
-            }
-        }
-    }
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-}
-
-#[test]
-fn every_bundled_control_has_fixtures_cis_metadata_and_a_doc_header() {
-    let listed = run(&["controls", "--format", "json"]).json();
-    let mut missing = Vec::new();
-    for control in listed["controls"].as_array().unwrap() {
-        let id = control["id"].as_str().unwrap();
-        if !FIXTURES.iter().any(|(f, ..)| *f == id) {
-            missing.push(format!(
-                "{id}: no passing/failing fixture in tests/all/cis.rs"
-            ));
-        }
-        let refs: Vec<&str> = control["references"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|r| r.as_str())
-            .collect();
-        if !refs
-            .iter()
-            .any(|r| r.starts_with("CIS Docker Benchmark v1.6.0 "))
-        {
-            missing.push(format!("{id}: no CIS Docker Benchmark v1.6.0 reference"));
-        }
-        for field in ["title", "description"] {
-            if control[field].as_str().is_none_or(|t| t.trim().is_empty()) {
-                missing.push(format!("{id}: empty {field}"));
-            }
-        }
-        let lib = workspace().join("plugins").join(id).join("src/lib.rs");
-        let header = std::fs::read_to_string(&lib).unwrap_or_default();
-        if !header.starts_with(&format!("//! # `{id}`")) {
-            missing.push(format!(
-                "{id}: {} does not open with \"//! # `{id}`\"",
-                lib.display()
-            ));
-        }
-        for section in ["What it checks", "Why it matters", "Remediation", "Example"] {
-            if !header.contains(&format!("//! ### {section}")) {
-                missing.push(format!("{id}: doc header lacks \"### {section}\""));
-            }
-        }
-    }
-    // A fixture for a control that no longer exists is a mistake too.
-    for (id, ..) in FIXTURES {
-        if !listed["controls"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["id"] == *id)
-        {
-            missing.push(format!("{id}: fixture for a control that is not bundled"));
-        }
-    }
-    assert!(missing.is_empty(), "{}", missing.join("\n"));
-}
-
-/// The CIS items of the controls `bulkhead controls ARGS` lists.
-fn listed_items(args: &[&str]) -> Vec<(String, String)> {
-    let mut all = vec!["controls", "--format", "json"];
-    all.extend_from_slice(args);
-    let out = run(&all);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    out.json()["controls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            let item = c["references"][0]
-                .as_str()
-                .unwrap()
-                .trim_start_matches("CIS Docker Benchmark v1.6.0 ")
-                .to_owned();
-            (c["id"].as_str().unwrap().to_owned(), item)
-        })
-        .collect()
-}
-
-#[test]
-fn controls_are_selected_by_id_cis_item_and_section() {
-    let section = listed_items(&["--only", "3"]);
-    assert!(section.len() >= 24, "{section:?}");
-    assert!(section.iter().all(|(_, item)| item.starts_with("3.")));
-    assert_eq!(listed_items(&["--only", "3.*"]), section);
-
-    let skipped = listed_items(&["--only", "3", "--skip", "3.14,docker-sock-mode"]);
-    assert_eq!(skipped.len(), section.len() - 2);
-    assert!(
-        !skipped
-            .iter()
-            .any(|(id, item)| item == "3.14" || id == "docker-sock-mode")
-    );
-
-    // An item is not a prefix of its neighbours: 3.1 is not 3.10-3.19.
-    assert_eq!(
-        listed_items(&["--only", "3.1"]),
-        [("docker-service-owner".to_owned(), "3.1".to_owned())]
-    );
-    assert_eq!(
-        listed_items(&["--only", "5.4,docker-sock-owner"])
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect::<Vec<_>>(),
-        ["container-net-raw-dropped", "docker-sock-owner"]
-    );
-
-    for flag in ["--only", "--skip"] {
-        let out = run(&["controls", flag, "9.9"]);
-        assert_eq!(out.code, 2, "{flag}");
-        assert!(
-            out.stderr.contains("9.9 matches no control"),
-            "{}",
-            out.stderr
-        );
     }
 }
