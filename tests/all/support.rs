@@ -13,6 +13,16 @@ pub const LABEL: &str = "bulkhead.test=1";
 
 /// The `bulkhead` binary under test.
 pub fn bulkhead() -> Command {
+    static WARM: OnceLock<()> = OnceLock::new();
+    // Fill the shared compile cache once, before the tests' parallel runs would each
+    // compile the same bundled controls.
+    WARM.get_or_init(|| {
+        let _ = plain_bulkhead().args(["controls"]).output();
+    });
+    plain_bulkhead()
+}
+
+fn plain_bulkhead() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_bulkhead"));
     // Keep the user's drop-in directories and compile cache out of the tests.
     cmd.env("XDG_CONFIG_HOME", "/nonexistent-bulkhead-test-config");

@@ -444,7 +444,7 @@ pub mod locate {
 /// Write a whole file control: metadata, audit and remediate from a [`FileRule`] and a
 /// locator, exported as the component.
 ///
-/// ```ignore
+/// ```text
 /// bulkhead_sdk::file_control! {
 ///     id: "docker-service-ownership",
 ///     cis: "3.1",

@@ -94,6 +94,9 @@
 //! - [`mode`]: "mode at most 0400" checks and `0644` formatting.
 //! - [`files`]: ownership and permission rules for the host's files, and the
 //!   [`file_control!`] macro that writes a whole file control from one.
+//! - [`auditd`]: "auditing is configured for X" from the host's audit rule files.
+//! - [`manual`]: benchmark items a person must judge, reported as `info`.
+//! - [`swarm`]: the daemon's swarm state, for the swarm items.
 //! - [`dockerd`] and [`daemon`]: dockerd options from its command line and `daemon.json`.
 //! - [`testing`]: an in-memory [`Facts`]/[`Admin`] host for unit tests.
 
@@ -103,6 +106,7 @@
 // control crates that expand its `export!` macro.
 extern crate self as bulkhead_sdk;
 
+pub mod auditd;
 pub mod bindings;
 pub mod caps;
 pub mod daemon;
@@ -110,7 +114,9 @@ pub mod dockerd;
 pub mod facts;
 pub mod files;
 mod finding;
+pub mod manual;
 pub mod mode;
+pub mod swarm;
 pub mod testing;
 
 pub use bindings::bulkhead::plugin::{

@@ -1,12 +1,17 @@
 //! Every bundled control against a passing and a failing fixture, on real files (real
 //! modes and owners under a temporary root), a fake `--proc`, and real containers; and the
 //! test that fails when a bundled control lacks a fixture, CIS metadata or a doc header.
-
 //!
-//! Each section's fixtures live in their own file (`files.rs`: section 3, ...); a control
-//! is covered when one of them lists it with a passing and a failing setup.
+//! Each section's fixtures live in their own file (`files.rs`: section 3, `host.rs`:
+//! sections 1, 4, 6 and 7, ...); a control is covered when one of them lists it with a
+//! passing and a failing setup. For a manual item (its reference ends in `(manual)`) both
+//! setups must give `info`; a failing setup may give `warn` where the control cannot know
+//! (who is trusted) and says so. Controls whose verdict needs a daemon state the shared
+//! test daemon must not take (swarm mode) are listed in `host::ON_A_SWARM` instead: here
+//! they must `skip`, and their pass/fail is unit-tested on recorded `docker info`.
 
 mod files;
+mod host;
 
 use crate::support::{Container, Host, run, workspace};
 
@@ -26,7 +31,27 @@ pub type Fixture = (&'static str, Setup, Setup);
 
 /// Every section's fixtures.
 fn fixtures() -> Vec<&'static Fixture> {
-    files::FIXTURES.iter().collect()
+    files::FIXTURES
+        .iter()
+        .chain(host::FIXTURES.iter())
+        .collect()
+}
+
+/// The ids of the manual controls (`bulkhead controls`: a reference ending in `(manual)`).
+fn manual_ids() -> Vec<String> {
+    run(&["controls", "--format", "json"]).json()["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["references"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r.as_str().is_some_and(|r| r.ends_with("(manual)")))
+        })
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// The status `id` gives `case.target` on `host`, and the whole result line.
@@ -43,17 +68,28 @@ fn verdict(host: &Host, id: &str, case: &Case) -> Result<String, String> {
 
 #[test]
 fn every_bundled_control_passes_and_fails_on_its_fixtures() {
+    let manual = manual_ids();
     let mut wrong = Vec::new();
-    for (id, pass, fail) in fixtures() {
-        for (setup, want) in [(pass, "pass"), (fail, "fail")] {
-            let host = Host::new();
-            let case = setup(&host);
-            match verdict(&host, id, &case) {
-                Ok(got) if got == want => {}
-                Ok(got) => wrong.push(format!("{id}: {want} fixture gave {got}")),
-                Err(e) => wrong.push(format!("{id}: {want} fixture: {e}")),
-            }
+    let mut check = |id: &str, setup: Setup, want: &[&str], which: &str| {
+        let host = Host::new();
+        let case = setup(&host);
+        match verdict(&host, id, &case) {
+            Ok(got) if want.contains(&got.as_str()) => {}
+            Ok(got) => wrong.push(format!("{id}: {which} fixture gave {got}, want {want:?}")),
+            Err(e) => wrong.push(format!("{id}: {which} fixture: {e}")),
         }
+    };
+    for (id, pass, fail) in fixtures() {
+        if manual.iter().any(|m| m == id) {
+            check(id, *pass, &["info"], "first (manual)");
+            check(id, *fail, &["info"], "second (manual)");
+        } else {
+            check(id, *pass, &["pass"], "passing");
+            check(id, *fail, &["fail", "warn"], "failing");
+        }
+    }
+    for (id, setup) in host::ON_A_SWARM {
+        check(id, *setup, &["skip"], "off-swarm");
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
@@ -64,7 +100,8 @@ fn every_bundled_control_has_fixtures_cis_metadata_and_a_doc_header() {
     let mut missing = Vec::new();
     for control in listed["controls"].as_array().unwrap() {
         let id = control["id"].as_str().unwrap();
-        if !fixtures().iter().any(|(f, ..)| *f == id) {
+        let swarm_only = host::ON_A_SWARM.iter().any(|(f, _)| *f == id);
+        if !swarm_only && !fixtures().iter().any(|(f, ..)| *f == id) {
             missing.push(format!(
                 "{id}: no passing/failing fixture in tests/all/cis/"
             ));
@@ -101,12 +138,13 @@ fn every_bundled_control_has_fixtures_cis_metadata_and_a_doc_header() {
         }
     }
     // A fixture for a control that no longer exists is a mistake too.
-    for (id, ..) in fixtures() {
+    let fixture_ids = fixtures().into_iter().map(|(id, ..)| *id);
+    for id in fixture_ids.chain(host::ON_A_SWARM.iter().map(|(id, _)| *id)) {
         if !listed["controls"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|c| c["id"] == *id)
+            .any(|c| c["id"] == id)
         {
             missing.push(format!("{id}: fixture for a control that is not bundled"));
         }

@@ -41,6 +41,7 @@ pub struct FakeHost {
     dockerd: Option<Result<Vec<DaemonProcess>, Error>>,
     containers: Option<Result<Vec<Container>, Error>>,
     admin_error: Option<Error>,
+    info: Option<String>,
     calls: RefCell<Vec<AdminCall>>,
     logs: RefCell<Vec<(Level, String)>>,
 }
@@ -134,6 +135,12 @@ impl FakeHost {
         self
     }
 
+    /// The daemon's `docker info` document (JSON) is `json`.
+    pub fn info_json(mut self, json: &str) -> Self {
+        self.info = Some(json.to_owned());
+        self
+    }
+
     /// Make every mutating call fail with `error` (it is still recorded).
     pub fn admin_error(mut self, error: Error) -> Self {
         self.admin_error = Some(error);
@@ -211,7 +218,10 @@ impl Facts for FakeHost {
 
     fn info(&self) -> Result<String, Error> {
         self.containers()?;
-        Ok(r#"{"ServerVersion":"fake"}"#.to_owned())
+        Ok(self
+            .info
+            .clone()
+            .unwrap_or_else(|| r#"{"ServerVersion":"fake"}"#.to_owned()))
     }
 
     fn log(&self, level: Level, message: &str) {

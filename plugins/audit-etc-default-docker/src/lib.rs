@@ -1,0 +1,60 @@
+//! # `audit-etc-default-docker`: CIS Docker Benchmark v1.6.0 1.1.10
+//!
+//! ### What it checks
+//! Auditing is configured for `/etc/default/docker`: an audit rule in
+//! `/etc/audit/audit.rules` or `/etc/audit/rules.d/*.rules` watches it (`-w PATH`, `-F
+//! path=`/`-F dir=`), or a directory above it. Skips when it does not exist on this host.
+//!
+//! ### Why it matters
+//! It feeds options and environment to the daemon at start. Without an audit rule, nothing
+//! records who changed or ran it.
+//!
+//! ### Remediation
+//! Add `-w /etc/default/docker -k docker` to `/etc/audit/rules.d/docker.rules` and run
+//! `augenrules --load`. Rules are not changed automatically.
+//!
+//! ### Example
+//! With `/etc/default/docker` present and no audit rule files, the finding is `fail`: `the
+//! Docker defaults file /etc/default/docker is not audited: no audit rule files on this
+//! host`.
+
+use bulkhead_sdk::files::locate;
+
+bulkhead_sdk::audit_control! {
+    id: "audit-etc-default-docker",
+    cis: "1.1.10",
+    title: "Auditing is configured for the Docker defaults file",
+    description: "An audit rule watches `/etc/default/docker`.",
+    rationale: "It feeds options and environment to the daemon at start.",
+    what: "the Docker defaults file",
+    severity: Low,
+    reads: ["/etc/default/docker"],
+    locate: |facts| locate::path(facts, "/etc/default/docker", "the Docker defaults file"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn a_watch_rule_passes_and_none_fails() {
+        let host = FakeHost::new().file("/etc/default/docker", 0o644, "x");
+        assert_eq!(statuses(&host), [Status::Fail]);
+        let host = host.file(
+            "/etc/audit/rules.d/docker.rules",
+            0o640,
+            "-w /etc/default/docker -k docker\n",
+        );
+        assert_eq!(statuses(&host), [Status::Pass]);
+    }
+
+    #[test]
+    fn skips_when_absent() {
+        assert_eq!(statuses(&FakeHost::new()), [Status::Skip]);
+    }
+}

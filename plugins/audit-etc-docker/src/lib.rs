@@ -1,0 +1,59 @@
+//! # `audit-etc-docker`: CIS Docker Benchmark v1.6.0 1.1.6
+//!
+//! ### What it checks
+//! Auditing is configured for `/etc/docker`: an audit rule in `/etc/audit/audit.rules` or
+//! `/etc/audit/rules.d/*.rules` watches it (`-w PATH`, `-F path=`/`-F dir=`), or a
+//! directory above it. Skips when it does not exist on this host.
+//!
+//! ### Why it matters
+//! It holds the daemon's configuration, TLS keys and registry certificates. Without an
+//! audit rule, nothing records who changed or ran it.
+//!
+//! ### Remediation
+//! Add `-w /etc/docker -k docker` to `/etc/audit/rules.d/docker.rules` and run `augenrules
+//! --load`. Rules are not changed automatically.
+//!
+//! ### Example
+//! With `/etc/docker` present and no audit rule files, the finding is `fail`: `Docker's
+//! configuration directory /etc/docker is not audited: no audit rule files on this host`.
+
+use bulkhead_sdk::files::locate;
+
+bulkhead_sdk::audit_control! {
+    id: "audit-etc-docker",
+    cis: "1.1.6",
+    title: "Auditing is configured for Docker's configuration directory",
+    description: "An audit rule watches `/etc/docker`.",
+    rationale: "It holds the daemon's configuration, TLS keys and registry certificates.",
+    what: "Docker's configuration directory",
+    severity: Low,
+    reads: ["/etc/docker"],
+    locate: |facts| locate::path(facts, "/etc/docker", "Docker's configuration directory"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn a_watch_rule_passes_and_none_fails() {
+        let host = FakeHost::new().dir("/etc/docker", 0o755);
+        assert_eq!(statuses(&host), [Status::Fail]);
+        let host = host.file(
+            "/etc/audit/rules.d/docker.rules",
+            0o640,
+            "-w /etc/docker -k docker\n",
+        );
+        assert_eq!(statuses(&host), [Status::Pass]);
+    }
+
+    #[test]
+    fn skips_when_absent() {
+        assert_eq!(statuses(&FakeHost::new()), [Status::Skip]);
+    }
+}

@@ -1,0 +1,59 @@
+//! # `audit-runc`: CIS Docker Benchmark v1.6.0 1.1.18
+//!
+//! ### What it checks
+//! Auditing is configured for `/usr/bin/runc`: an audit rule in `/etc/audit/audit.rules` or
+//! `/etc/audit/rules.d/*.rules` watches it (`-w PATH`, `-F path=`/`-F dir=`), or a
+//! directory above it. Skips when it does not exist on this host.
+//!
+//! ### Why it matters
+//! runc creates every container's namespaces and cgroups as root; a replaced runc is a host
+//! takeover. Without an audit rule, nothing records who changed or ran it.
+//!
+//! ### Remediation
+//! Add `-w /usr/bin/runc -k docker` to `/etc/audit/rules.d/docker.rules` and run
+//! `augenrules --load`. Rules are not changed automatically.
+//!
+//! ### Example
+//! With `/usr/bin/runc` present and no audit rule files, the finding is `fail`: `the runc
+//! binary /usr/bin/runc is not audited: no audit rule files on this host`.
+
+use bulkhead_sdk::files::locate;
+
+bulkhead_sdk::audit_control! {
+    id: "audit-runc",
+    cis: "1.1.18",
+    title: "Auditing is configured for the runc binary",
+    description: "An audit rule watches `/usr/bin/runc`.",
+    rationale: "runc creates every container's namespaces and cgroups as root; a replaced runc is a host takeover.",
+    what: "the runc binary",
+    severity: Low,
+    reads: ["/usr/bin/runc"],
+    locate: |facts| locate::path(facts, "/usr/bin/runc", "the runc binary"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn a_watch_rule_passes_and_none_fails() {
+        let host = FakeHost::new().file("/usr/bin/runc", 0o644, "x");
+        assert_eq!(statuses(&host), [Status::Fail]);
+        let host = host.file(
+            "/etc/audit/rules.d/docker.rules",
+            0o640,
+            "-w /usr/bin/runc -k docker\n",
+        );
+        assert_eq!(statuses(&host), [Status::Pass]);
+    }
+
+    #[test]
+    fn skips_when_absent() {
+        assert_eq!(statuses(&FakeHost::new()), [Status::Skip]);
+    }
+}

@@ -1,0 +1,60 @@
+//! # `audit-var-lib-docker`: CIS Docker Benchmark v1.6.0 1.1.5
+//!
+//! ### What it checks
+//! Auditing is configured for `/var/lib/docker`: an audit rule in `/etc/audit/audit.rules`
+//! or `/etc/audit/rules.d/*.rules` watches it (`-w PATH`, `-F path=`/`-F dir=`), or a
+//! directory above it. Skips when it does not exist on this host.
+//!
+//! ### Why it matters
+//! It holds every image layer, container filesystem and volume: tampering there changes
+//! what containers run and read. Without an audit rule, nothing records who changed or ran
+//! it.
+//!
+//! ### Remediation
+//! Add `-w /var/lib/docker -k docker` to `/etc/audit/rules.d/docker.rules` and run
+//! `augenrules --load`. Rules are not changed automatically.
+//!
+//! ### Example
+//! With `/var/lib/docker` present and no audit rule files, the finding is `fail`: `Docker's
+//! data directory /var/lib/docker is not audited: no audit rule files on this host`.
+
+use bulkhead_sdk::files::locate;
+
+bulkhead_sdk::audit_control! {
+    id: "audit-var-lib-docker",
+    cis: "1.1.5",
+    title: "Auditing is configured for Docker's data directory",
+    description: "An audit rule watches `/var/lib/docker`.",
+    rationale: "It holds every image layer, container filesystem and volume: tampering there changes what containers run and read.",
+    what: "Docker's data directory",
+    severity: Low,
+    reads: ["/var/lib/docker"],
+    locate: |facts| locate::path(facts, "/var/lib/docker", "Docker's data directory"),
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::FakeHost;
+
+    fn statuses(host: &FakeHost) -> Vec<Status> {
+        super::audit(host).into_iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn a_watch_rule_passes_and_none_fails() {
+        let host = FakeHost::new().dir("/var/lib/docker", 0o755);
+        assert_eq!(statuses(&host), [Status::Fail]);
+        let host = host.file(
+            "/etc/audit/rules.d/docker.rules",
+            0o640,
+            "-w /var/lib/docker -k docker\n",
+        );
+        assert_eq!(statuses(&host), [Status::Pass]);
+    }
+
+    #[test]
+    fn skips_when_absent() {
+        assert_eq!(statuses(&FakeHost::new()), [Status::Skip]);
+    }
+}
