@@ -15,6 +15,7 @@ use crate::caps::process::ProcCtx;
 use crate::catalog::{self, Catalog, Control};
 use crate::cli::{Cli, Command, Format, PluginsCommand, Selection, Settings};
 use crate::config::Config;
+use crate::date::Date;
 use crate::engine::Runtime;
 use crate::grants::Grants;
 use crate::journal::Journal;
@@ -24,6 +25,7 @@ use crate::runner::Runner;
 use crate::scope;
 use crate::state::RunContext;
 use crate::timings;
+use crate::waiver::Ledger;
 
 /// Run the command line; returns the process exit code.
 pub async fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
@@ -55,6 +57,8 @@ pub(crate) struct Session {
     pub(crate) root: String,
     pub(crate) docker_host: String,
     pub(crate) audit_only: bool,
+    /// The configuration in force (its waivers, for one).
+    pub(crate) config: Config,
 }
 
 /// What a session's mutating calls do.
@@ -180,6 +184,7 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
         root,
         docker_host,
         audit_only: sel.settings.audit_only || config.audit_only,
+        config,
     })
 }
 
@@ -204,7 +209,18 @@ async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
     for (control, outcome) in s.selected.iter().zip(outcomes) {
         report.add_run(control, outcome);
     }
+    let mut ledger = waivers(&s);
+    ledger.mark(&mut report.results);
     report.finish();
+    let ran: Vec<&str> = report
+        .controls
+        .iter()
+        .filter(|c| c.status == "ok")
+        .map(|c| c.id.as_str())
+        .collect();
+    for notice in ledger.finish(&known_ids(&s), &ran) {
+        eprintln!("bulkhead: {notice}");
+    }
     match sel.format {
         Format::Json => report.write_json(out)?,
         Format::Table => report.write_table(out)?,
@@ -215,6 +231,20 @@ async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
     timings::mark("total");
     timings::report();
     Ok(report.exit_code())
+}
+
+/// The configuration's waivers, judged today (UTC).
+pub(crate) fn waivers(s: &Session) -> Ledger<'_> {
+    Ledger::new(&s.config.waivers, s.config.origin(), Date::today_utc())
+}
+
+/// Every control id found, selected or not.
+pub(crate) fn known_ids(s: &Session) -> Vec<&str> {
+    s.catalog
+        .controls
+        .iter()
+        .map(|c| c.meta.id.as_str())
+        .collect()
 }
 
 /// The run's daemon paths, if any selected control declared `dockerd-config`.

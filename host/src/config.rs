@@ -17,6 +17,12 @@
 //! require_pinned = true                  # refuse drop-ins whose sha256 is not pinned
 //! [trust.pins]                           # control id = sha256 of its .wasm
 //! example-daemon-json-present = "3f9a..."
+//!
+//! [[waivers]]                            # accepted findings: see crate::waiver
+//! control = "container-net-raw-dropped"
+//! target = "container:legacy-*"
+//! justification = "vendor image needs raw sockets; ticket OPS-1234"
+//! expires = "2027-01-31"
 //! ```
 
 use std::collections::BTreeMap;
@@ -27,6 +33,7 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::runner::Limits;
+use crate::waiver::Waiver;
 
 /// Where the system configuration lives.
 pub const SYSTEM_CONFIG: &str = "/etc/bulkhead/config.toml";
@@ -68,6 +75,9 @@ pub struct Config {
     /// Trust in drop-in controls.
     #[serde(default)]
     pub trust: Trust,
+    /// Accepted findings.
+    #[serde(default, deserialize_with = "crate::waiver::deserialize_all")]
+    pub waivers: Vec<Waiver>,
     /// Where this configuration was read from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -176,6 +186,14 @@ impl Config {
             return Err("[limits] timeout_secs and memory_mib must be at least 1".to_owned());
         }
         Ok(config)
+    }
+
+    /// The file this configuration came from, for messages.
+    pub fn origin(&self) -> String {
+        self.path.as_deref().map_or_else(
+            || "the configuration".to_owned(),
+            |p| p.display().to_string(),
+        )
     }
 }
 

@@ -12,3 +12,4 @@ mod hostile;
 mod plugins;
 mod support;
 mod tls_key;
+mod waivers;
