@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use crate::bindings::control::Finding;
 use crate::cache::{self, Cache};
 use crate::caps::admin::{AdminCtx, AdminMode};
-use crate::caps::docker::{DEFAULT_DOCKER_HOST, DockerCtx};
+use crate::caps::docker::DockerCtx;
 use crate::caps::fs::FsCtx;
 use crate::caps::process::ProcCtx;
 use crate::catalog::{self, Catalog, Control};
@@ -35,7 +35,7 @@ pub async fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Command::Controls(sel) => controls(&sel, out).await,
         Command::Plugins(PluginsCommand::List(sel)) => {
             let s = session(&sel, Mode::Audit).await?;
-            crate::inspect::list(&s.catalog, sel.format, out)
+            crate::inspect::list(&s.catalog, s.format, out)
         }
         Command::Plugins(PluginsCommand::Inspect(args)) => {
             crate::inspect::inspect(&args, out).await
@@ -56,6 +56,10 @@ pub(crate) struct Session {
     pub(crate) selected: Vec<Arc<Control>>,
     pub(crate) root: String,
     pub(crate) docker_host: String,
+    /// The controls asked for (flag or `[defaults] only`); empty means all.
+    pub(crate) only: Vec<String>,
+    /// How to report (flag or `[defaults] format`).
+    pub(crate) format: Format,
     pub(crate) audit_only: bool,
     /// The configuration in force (its waivers, for one).
     pub(crate) config: Config,
@@ -78,10 +82,19 @@ pub(crate) fn audit_only(settings: &Settings) -> anyhow::Result<bool> {
 
 pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Session> {
     let config = Config::load(sel.settings.config.as_deref())?;
-    let fs = FsCtx::open(&sel.root).with_context(|| {
+    let eff = config
+        .defaults
+        .resolve(sel, std::env::var("DOCKER_HOST").ok());
+    let fs = FsCtx::open(&eff.root).with_context(|| {
         format!(
-            "cannot use --root {}: it must be an existing directory",
-            sel.root.display()
+            "cannot use {} {}: it must be an existing directory",
+            origin(
+                "--root",
+                "root",
+                sel.root.is_none() && config.defaults.root.is_some(),
+                &config
+            ),
+            eff.root.display()
         )
     })?;
     for dir in &sel.plugin_dirs {
@@ -92,12 +105,8 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
             );
         }
     }
-    let docker_host = sel
-        .docker_host
-        .clone()
-        .or_else(|| std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty()))
-        .unwrap_or_else(|| DEFAULT_DOCKER_HOST.to_owned());
-    let root = display_root(&sel.root);
+    let docker_host = eff.docker_host;
+    let root = display_root(&eff.root);
     let admin = match mode {
         Mode::Audit => AdminMode::Deny,
         Mode::Plan => AdminMode::Plan,
@@ -113,7 +122,7 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
     };
     let run = Arc::new(RunContext {
         fs,
-        proc: ProcCtx::new(&sel.proc),
+        proc: ProcCtx::new(&eff.proc),
         docker: DockerCtx::new(docker_host.clone()),
         admin: AdminCtx::new(admin),
     });
@@ -149,7 +158,7 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
     let catalog = Catalog::load(&runtime, &runner, &dirs, &config.trust, cache.as_ref()).await?;
     timings::mark("catalog");
 
-    let unknown: Vec<&String> = sel
+    let unknown: Vec<&String> = eff
         .only
         .iter()
         .filter(|id| !catalog.controls.iter().any(|c| &c.meta.id == *id))
@@ -161,7 +170,8 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
             .map(|c| c.meta.id.as_str())
             .collect();
         bail!(
-            "unknown control id(s) in --only: {}; known ids: {} (see `bulkhead controls`)",
+            "unknown control id(s) in {}: {}; known ids: {} (see `bulkhead controls`)",
+            origin("--only", "only", sel.only.is_empty(), &config),
             unknown
                 .iter()
                 .map(|s| s.as_str())
@@ -173,7 +183,7 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
     let selected = catalog
         .controls
         .iter()
-        .filter(|c| sel.only.is_empty() || sel.only.contains(&c.meta.id))
+        .filter(|c| eff.only.is_empty() || eff.only.contains(&c.meta.id))
         .cloned()
         .collect();
     Ok(Session {
@@ -183,9 +193,21 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
         selected,
         root,
         docker_host,
+        only: eff.only,
+        format: eff.format,
         audit_only: sel.settings.audit_only || config.audit_only,
         config,
     })
+}
+
+/// How to name a setting in a message: where in the configuration it came from, else
+/// its flag.
+fn origin(flag: &str, key: &str, from_config: bool, config: &Config) -> String {
+    if from_config {
+        format!("[defaults] {key} in {}", config.origin())
+    } else {
+        flag.to_owned()
+    }
 }
 
 pub(crate) fn display_root(root: &Path) -> String {
@@ -200,7 +222,7 @@ async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
     let mut report = Report::new("audit", s.root.clone(), s.docker_host.clone());
     report.audit_only = s.audit_only;
     // With --only, a broken drop-in that was not asked for does not fail the run.
-    if sel.only.is_empty() {
+    if s.only.is_empty() {
         for failure in &s.catalog.failures {
             report.add_failure(failure);
         }
@@ -221,7 +243,7 @@ async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
     for notice in ledger.finish(&known_ids(&s), &ran) {
         eprintln!("bulkhead: {notice}");
     }
-    match sel.format {
+    match s.format {
         Format::Json => report.write_json(out)?,
         Format::Table => report.write_table(out)?,
     }
@@ -287,7 +309,7 @@ pub(crate) async fn audit_all(
 
 async fn controls(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
     let s = session(sel, Mode::Audit).await?;
-    match sel.format {
+    match s.format {
         Format::Json => {
             let list: Vec<_> = s
                 .selected

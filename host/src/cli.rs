@@ -74,9 +74,9 @@ pub struct RollbackArgs {
     #[command(flatten)]
     pub settings: Settings,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table, or `[defaults] format` from the configuration].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 }
 
 /// `bulkhead plugins ...`
@@ -100,9 +100,9 @@ pub struct InspectArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table, or `[defaults] format` from the configuration].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 }
 
 /// Output formats.
@@ -117,7 +117,8 @@ pub enum Format {
 /// Flags every subcommand that runs controls understands.
 #[derive(Debug, Args)]
 pub struct Selection {
-    /// Run only these controls (comma-separated ids, repeatable).
+    /// Run only these controls (comma-separated ids, repeatable) [default: every
+    /// control, or `[defaults] only` from the configuration].
     #[arg(long, value_delimiter = ',', value_name = "ID[,ID...]")]
     pub only: Vec<String>,
 
@@ -126,22 +127,25 @@ pub struct Selection {
     #[arg(long = "plugin-dir", value_name = "DIR")]
     pub plugin_dirs: Vec<PathBuf>,
 
-    /// Audit the filesystem under DIR, as if it were `/`.
-    #[arg(long, value_name = "DIR", default_value = "/")]
-    pub root: PathBuf,
+    /// Audit the filesystem under DIR, as if it were `/` [default: /, or `[defaults]
+    /// root` from the configuration].
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 
-    /// Read the process table from DIR.
-    #[arg(long, value_name = "DIR", default_value = "/proc")]
-    pub proc: PathBuf,
+    /// Read the process table from DIR [default: /proc, or `[defaults] proc` from the
+    /// configuration].
+    #[arg(long, value_name = "DIR")]
+    pub proc: Option<PathBuf>,
 
-    /// The Docker daemon to ask (`unix:///path` or `tcp://host:port`).
-    /// Defaults to `$DOCKER_HOST`, then `unix:///var/run/docker.sock`.
+    /// The Docker daemon to ask (`unix:///path` or `tcp://host:port`) [default:
+    /// `$DOCKER_HOST`, then `[defaults] docker_host` from the configuration, then
+    /// unix:///var/run/docker.sock].
     #[arg(long = "docker-host", value_name = "URL")]
     pub docker_host: Option<String>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table, or `[defaults] format` from the configuration].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 
     /// Wall-clock limit for one call into a control, in seconds [default: 30, or
     /// `[limits] timeout_secs` from the configuration].

@@ -18,6 +18,7 @@ use crate::bindings::types::{Status, Target};
 use crate::caps::docker::connect;
 use crate::caps::fs::FsCtx;
 use crate::cli::{FixArgs, Format, RollbackArgs};
+use crate::config::Config;
 use crate::grants::Grants;
 use crate::journal::{self, Change, Journal, Line, RecordedChange};
 use crate::pattern::glob;
@@ -151,7 +152,7 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         fixes,
         reaudit,
     };
-    match args.sel.format {
+    match s.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
@@ -326,7 +327,10 @@ pub async fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> anyhow::Resul
     let failed = results
         .iter()
         .any(|r| matches!(r.status, "failed" | "skipped"));
-    match args.format {
+    match Config::load(args.settings.config.as_deref())?
+        .defaults
+        .format(args.format)
+    {
         Format::Json => {
             let doc = serde_json::json!({
                 "schema": "bulkhead.rollback/v1",

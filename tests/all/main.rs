@@ -6,6 +6,7 @@
 mod cache;
 mod cli;
 mod containers;
+mod defaults;
 mod dropin;
 mod fix;
 mod hostile;
