@@ -19,6 +19,7 @@ use crate::date::Date;
 use crate::engine::Runtime;
 use crate::grants::Grants;
 use crate::journal::Journal;
+use crate::progress::Progress;
 use crate::report::Report;
 use crate::runner::CallOutcome;
 use crate::runner::Runner;
@@ -282,7 +283,7 @@ pub(crate) fn dockerd_paths(s: &Session) -> Vec<String> {
 }
 
 /// Audit every selected control concurrently, file reads scoped with the run's
-/// `dockerd_paths`; outcomes in `s.selected` order.
+/// `dockerd_paths`; outcomes in `s.selected` order. Counts them off on a terminal.
 pub(crate) async fn audit_all(
     s: &Session,
     dockerd_paths: &[String],
@@ -299,9 +300,12 @@ pub(crate) async fn audit_all(
         });
     }
     let mut outcomes = Vec::with_capacity(s.selected.len());
+    let mut progress = Progress::on_stderr(s.selected.len(), s.format == Format::Table);
     while let Some(joined) = tasks.join_next().await {
         outcomes.push(joined.context("a control's task failed")?);
+        progress.tick();
     }
+    drop(progress);
     timings::mark("audits");
     outcomes.sort_by_key(|(index, _)| *index);
     Ok(outcomes.into_iter().map(|(_, o)| o).collect())

@@ -22,6 +22,7 @@ pub mod grants;
 pub mod inspect;
 pub mod journal;
 pub mod pattern;
+pub mod progress;
 pub mod replace;
 pub mod report;
 pub mod runner;

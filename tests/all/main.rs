@@ -11,6 +11,7 @@ mod dropin;
 mod fix;
 mod hostile;
 mod plugins;
+mod progress;
 mod support;
 mod tls_key;
 mod waivers;
