@@ -15,9 +15,11 @@ use crate::caps::process::ProcCtx;
 use crate::catalog::{self, Catalog, Control};
 use crate::cli::{Cli, Command, Format, PluginsCommand, Selection, Settings};
 use crate::config::Config;
+use crate::date::Date;
 use crate::engine::Runtime;
 use crate::grants::Grants;
 use crate::journal::Journal;
+use crate::progress::Progress;
 use crate::report::Report;
 use crate::runner::CallOutcome;
 use crate::runner::Runner;
@@ -25,6 +27,7 @@ use crate::scope;
 use crate::select;
 use crate::state::RunContext;
 use crate::timings;
+use crate::waiver::Ledger;
 
 /// Run the command line; returns the process exit code.
 pub async fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
@@ -34,7 +37,7 @@ pub async fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Command::Controls(sel) => controls(&sel, out).await,
         Command::Plugins(PluginsCommand::List(sel)) => {
             let s = session(&sel, Mode::Audit).await?;
-            crate::inspect::list(&s.catalog, sel.format, out)
+            crate::inspect::list(&s.catalog, s.format, out)
         }
         Command::Plugins(PluginsCommand::Inspect(args)) => {
             crate::inspect::inspect(&args, out).await
@@ -58,7 +61,13 @@ pub(crate) struct Session {
     pub(crate) docker_host: String,
     /// The other daemons given with `--docker-host`, each with its own snapshot.
     pub(crate) more_daemons: Vec<(Endpoint, Runner)>,
+    /// The controls asked for (flag or `[defaults] only`); empty means all.
+    pub(crate) only: Vec<String>,
+    /// How to report (flag or `[defaults] format`).
+    pub(crate) format: Format,
     pub(crate) audit_only: bool,
+    /// The configuration in force (its waivers, for one).
+    pub(crate) config: Config,
 }
 
 /// What a session's mutating calls do.
@@ -78,10 +87,19 @@ pub(crate) fn audit_only(settings: &Settings) -> anyhow::Result<bool> {
 
 pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Session> {
     let config = Config::load(sel.settings.config.as_deref())?;
-    let fs = FsCtx::open(&sel.root).with_context(|| {
+    let eff = config
+        .defaults
+        .resolve(sel, std::env::var("DOCKER_HOST").ok());
+    let fs = FsCtx::open(&eff.root).with_context(|| {
         format!(
-            "cannot use --root {}: it must be an existing directory",
-            sel.root.display()
+            "cannot use {} {}: it must be an existing directory",
+            origin(
+                "--root",
+                "root",
+                sel.root.is_none() && config.defaults.root.is_some(),
+                &config
+            ),
+            eff.root.display()
         )
     })?;
     for dir in &sel.plugin_dirs {
@@ -98,7 +116,7 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
         key: sel.tlskey.clone(),
     };
     let mut endpoints = docker::endpoints(
-        &sel.docker_hosts,
+        &eff.docker_hosts,
         &tls,
         &|name| std::env::var(name).ok(),
         euid(),
@@ -118,7 +136,7 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
         bail!("fix changes one daemon at a time: give a single --docker-host");
     }
     let docker_host = first.url.clone();
-    let root = display_root(&sel.root);
+    let root = display_root(&eff.root);
     let admin = match mode {
         Mode::Audit => AdminMode::Deny,
         Mode::Plan => AdminMode::Plan,
@@ -136,8 +154,8 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
     let mut more_daemons = Vec::new();
     for endpoint in endpoints {
         let run = Arc::new(RunContext {
-            fs: FsCtx::open(&sel.root)?,
-            proc: ProcCtx::new(&sel.proc),
+            fs: FsCtx::open(&eff.root)?,
+            proc: ProcCtx::new(&eff.proc),
             docker: DockerCtx::new(endpoint.clone()),
             admin: AdminCtx::new(AdminMode::Deny),
         });
@@ -145,7 +163,7 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
     }
     let run = Arc::new(RunContext {
         fs,
-        proc: ProcCtx::new(&sel.proc),
+        proc: ProcCtx::new(&eff.proc),
         docker: DockerCtx::new(first),
         admin: AdminCtx::new(admin),
     });
@@ -181,8 +199,9 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
     let catalog = Catalog::load(&runtime, &runner, &dirs, &config.trust, cache.as_ref()).await?;
     timings::mark("catalog");
 
-    let selected =
-        select::select(&catalog.controls, &sel.only, &sel.skip).map_err(anyhow::Error::msg)?;
+    let only_flag = origin("--only", "only", sel.only.is_empty(), &config);
+    let selected = select::select(&catalog.controls, &eff.only, &only_flag, &sel.skip)
+        .map_err(anyhow::Error::msg)?;
     Ok(Session {
         _runtime: runtime,
         runner,
@@ -191,7 +210,10 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
         root,
         docker_host,
         more_daemons,
+        only: eff.only,
+        format: eff.format,
         audit_only: sel.settings.audit_only || config.audit_only,
+        config,
     })
 }
 
@@ -199,6 +221,16 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
 fn euid() -> Option<u32> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata("/proc/self").map(|m| m.uid()).ok()
+}
+
+/// How to name a setting in a message: where in the configuration it came from, else
+/// its flag.
+fn origin(flag: &str, key: &str, from_config: bool, config: &Config) -> String {
+    if from_config {
+        format!("[defaults] {key} in {}", config.origin())
+    } else {
+        flag.to_owned()
+    }
 }
 
 pub(crate) fn display_root(root: &Path) -> String {
@@ -213,7 +245,7 @@ async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
     let mut report = Report::new("audit", s.root.clone(), s.docker_host.clone());
     report.audit_only = s.audit_only;
     // With --only, a broken drop-in that was not asked for does not fail the run.
-    if sel.only.is_empty() {
+    if s.only.is_empty() {
         for failure in &s.catalog.failures {
             report.add_failure(failure);
         }
@@ -226,8 +258,19 @@ async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
     } else {
         audit_daemons(&s, &mut report).await?;
     }
+    let mut ledger = waivers(&s);
+    ledger.mark(&mut report.results);
     report.finish();
-    match sel.format {
+    let ran: Vec<&str> = report
+        .controls
+        .iter()
+        .filter(|c| c.status == "ok")
+        .map(|c| c.id.as_str())
+        .collect();
+    for notice in ledger.finish(&known_ids(&s), &ran) {
+        eprintln!("bulkhead: {notice}");
+    }
+    match s.format {
         Format::Json => report.write_json(out)?,
         Format::Table => report.write_table(out)?,
     }
@@ -237,6 +280,20 @@ async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
     timings::mark("total");
     timings::report();
     Ok(report.exit_code())
+}
+
+/// The configuration's waivers, judged today (UTC).
+pub(crate) fn waivers(s: &Session) -> Ledger<'_> {
+    Ledger::new(&s.config.waivers, s.config.origin(), Date::today_utc())
+}
+
+/// Every control id found, selected or not.
+pub(crate) fn known_ids(s: &Session) -> Vec<&str> {
+    s.catalog
+        .controls
+        .iter()
+        .map(|c| c.meta.id.as_str())
+        .collect()
 }
 
 /// The run's daemon paths, if any selected control declared `dockerd-config`.
@@ -286,11 +343,11 @@ async fn audit_daemons(s: &Session, report: &mut Report) -> anyhow::Result<()> {
         plans.push((url, runner, run, skip));
     }
     let (once_outcomes, per_daemon) = futures::future::join(
-        audit_with(&s.runner, &once, &paths),
+        audit_with(&s.runner, &once, &paths, false),
         futures::future::join_all(
             plans
                 .iter()
-                .map(|(_, runner, run, _)| audit_with(runner, run, &paths)),
+                .map(|(_, runner, run, _)| audit_with(runner, run, &paths, false)),
         ),
     )
     .await;
@@ -319,19 +376,27 @@ async fn audit_daemons(s: &Session, report: &mut Report) -> anyhow::Result<()> {
 }
 
 /// Audit every selected control concurrently, file reads scoped with the run's
-/// `dockerd_paths`; outcomes in `s.selected` order.
+/// `dockerd_paths`; outcomes in `s.selected` order. Counts them off on a terminal.
 pub(crate) async fn audit_all(
     s: &Session,
     dockerd_paths: &[String],
 ) -> anyhow::Result<Vec<CallOutcome<Vec<Finding>>>> {
-    audit_with(&s.runner, &s.selected, dockerd_paths).await
+    audit_with(
+        &s.runner,
+        &s.selected,
+        dockerd_paths,
+        s.format == Format::Table,
+    )
+    .await
 }
 
-/// Audit `controls` concurrently through `runner`; outcomes in `controls` order.
+/// Audit `controls` concurrently through `runner`; outcomes in `controls` order. With
+/// `show_progress`, counts them off on a terminal.
 async fn audit_with(
     runner: &Runner,
     controls: &[Arc<Control>],
     dockerd_paths: &[String],
+    show_progress: bool,
 ) -> anyhow::Result<Vec<CallOutcome<Vec<Finding>>>> {
     let mut tasks = tokio::task::JoinSet::new();
     for (index, control) in controls.iter().enumerate() {
@@ -350,9 +415,12 @@ async fn audit_with(
         });
     }
     let mut outcomes = Vec::with_capacity(controls.len());
+    let mut progress = Progress::on_stderr(controls.len(), show_progress);
     while let Some(joined) = tasks.join_next().await {
         outcomes.push(joined.context("a control's task failed")?);
+        progress.tick();
     }
+    drop(progress);
     timings::mark("audits");
     outcomes.sort_by_key(|(index, _)| *index);
     Ok(outcomes.into_iter().map(|(_, o)| o).collect())
@@ -360,7 +428,7 @@ async fn audit_with(
 
 async fn controls(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
     let s = session(sel, Mode::Audit).await?;
-    match sel.format {
+    match s.format {
         Format::Json => {
             let list: Vec<_> = s
                 .selected

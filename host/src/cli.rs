@@ -74,9 +74,9 @@ pub struct RollbackArgs {
     #[command(flatten)]
     pub settings: Settings,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table, or `[defaults] format` from the configuration].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 }
 
 /// `bulkhead plugins ...`
@@ -100,9 +100,9 @@ pub struct InspectArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table, or `[defaults] format` from the configuration].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 }
 
 /// Output formats.
@@ -118,7 +118,8 @@ pub enum Format {
 #[derive(Debug, Args)]
 pub struct Selection {
     /// Run only these controls: ids, CIS items (`5.4`) or sections (`3`, `1.1.*`);
-    /// comma-separated, repeatable.
+    /// comma-separated, repeatable [default: every control, or `[defaults] only` from
+    /// the configuration].
     #[arg(long, value_delimiter = ',', value_name = "PATTERN[,...]")]
     pub only: Vec<String>,
 
@@ -131,18 +132,21 @@ pub struct Selection {
     #[arg(long = "plugin-dir", value_name = "DIR")]
     pub plugin_dirs: Vec<PathBuf>,
 
-    /// Audit the filesystem under DIR, as if it were `/`.
-    #[arg(long, value_name = "DIR", default_value = "/")]
-    pub root: PathBuf,
+    /// Audit the filesystem under DIR, as if it were `/` [default: /, or `[defaults]
+    /// root` from the configuration].
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 
-    /// Read the process table from DIR.
-    #[arg(long, value_name = "DIR", default_value = "/proc")]
-    pub proc: PathBuf,
+    /// Read the process table from DIR [default: /proc, or `[defaults] proc` from the
+    /// configuration].
+    #[arg(long, value_name = "DIR")]
+    pub proc: Option<PathBuf>,
 
     /// The Docker daemon to ask (`unix:///path` or `tcp://host:port`). Repeatable:
-    /// several daemons are audited concurrently into one report. Defaults to
-    /// `$DOCKER_HOST`, then the local daemon (a rootless user's
-    /// `$XDG_RUNTIME_DIR/docker.sock`, else `unix:///var/run/docker.sock`).
+    /// several daemons are audited concurrently into one report [default:
+    /// `$DOCKER_HOST`, then `[defaults] docker_host` from the configuration, then the
+    /// local daemon: a rootless user's `$XDG_RUNTIME_DIR/docker.sock`, else
+    /// unix:///var/run/docker.sock].
     #[arg(long = "docker-host", value_name = "URL")]
     pub docker_hosts: Vec<String>,
 
@@ -159,9 +163,9 @@ pub struct Selection {
     #[arg(long, value_name = "FILE")]
     pub tlskey: Option<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table, or `[defaults] format` from the configuration].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 
     /// Wall-clock limit for one call into a control, in seconds [default: 30, or
     /// `[limits] timeout_secs` from the configuration].

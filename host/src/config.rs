@@ -1,13 +1,20 @@
 //! The configuration file (TOML): `--config FILE`, else `/etc/bulkhead/config.toml`
-//! when it exists. Flags and environment override it; unknown keys are an error, so a
-//! typo never silently weakens a setting.
+//! when it exists. Unknown keys are an error, so a typo never silently weakens a
+//! setting.
 //!
 //! ```toml
 //! audit_only = true                      # refuse every mutating path (also --audit-only)
 //! plugin_dirs = ["/opt/bulkhead/plugins"]
 //!
+//! [defaults]                             # flags left off the command line
+//! format = "json"                        # --format
+//! only = ["container-net-raw-dropped"]   # --only
+//! docker_host = "unix:///run/docker.sock" # --docker-host (after $DOCKER_HOST)
+//! root = "/mnt/host"                     # --root
+//! proc = "/mnt/host/proc"                # --proc
+//!
 //! [limits]                               # per call into a control
-//! timeout_secs = 30
+//! timeout_secs = 30                      # --timeout
 //! memory_mib = 64
 //! max_findings = 10000
 //! max_text_bytes = 8192
@@ -17,16 +24,37 @@
 //! require_pinned = true                  # refuse drop-ins whose sha256 is not pinned
 //! [trust.pins]                           # control id = sha256 of its .wasm
 //! example-daemon-json-present = "3f9a..."
+//!
+//! [[waivers]]                            # accepted findings: see crate::waiver
+//! control = "container-net-raw-dropped"
+//! target = "container:legacy-*"
+//! justification = "vendor image needs raw sockets; ticket OPS-1234"
+//! expires = "2027-01-31"
 //! ```
+//!
+//! # Where a setting comes from
+//! For every flag, the first of: the flag on the command line; its environment
+//! variable, where it has one (`DOCKER_HOST`, `BULKHEAD_AUDIT_ONLY`); this file;
+//! the built-in default that `--help` shows. `[defaults]` holds the flags that choose
+//! *what* to audit and *how to report it*; settings that already had a home keep it:
+//! the per-call timeout is `[limits] timeout_secs`, extra plugin directories are
+//! `plugin_dirs` (added to `--plugin-dir`, not replaced), the lockdown is `audit_only`
+//! (either source turns it on).
+//!
+//! A new flag default takes one field in [`Defaults`] (the flag itself an `Option`
+//! in `cli.rs`, so that "not given" shows) and one line in [`Defaults::resolve`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use clap::ValueEnum;
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::cli::{Format, Selection};
 use crate::runner::Limits;
+use crate::waiver::Waiver;
 
 /// Where the system configuration lives.
 pub const SYSTEM_CONFIG: &str = "/etc/bulkhead/config.toml";
@@ -68,6 +96,12 @@ pub struct Config {
     /// Trust in drop-in controls.
     #[serde(default)]
     pub trust: Trust,
+    /// Defaults for flags not given.
+    #[serde(default)]
+    pub defaults: Defaults,
+    /// Accepted findings.
+    #[serde(default, deserialize_with = "crate::waiver::deserialize_all")]
+    pub waivers: Vec<Waiver>,
     /// Where this configuration was read from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -103,6 +137,130 @@ impl LimitsConfig {
             max_log_bytes: self.max_log_bytes.unwrap_or(d.max_log_bytes),
         }
     }
+}
+
+/// The built-in `--root`.
+pub const DEFAULT_ROOT: &str = "/";
+/// The built-in `--proc`.
+pub const DEFAULT_PROC: &str = "/proc";
+
+/// `[defaults]`: values for flags left off the command line (see the module docs for
+/// the order of precedence).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// `--format`: any value the flag accepts.
+    #[serde(default, deserialize_with = "value_enum")]
+    pub format: Option<Format>,
+    /// `--only`: control ids.
+    pub only: Option<Vec<String>>,
+    /// `--docker-host`; `$DOCKER_HOST` wins over it.
+    pub docker_host: Option<String>,
+    /// `--root`.
+    pub root: Option<PathBuf>,
+    /// `--proc`.
+    pub proc: Option<PathBuf>,
+}
+
+/// The selection flags in force, each from the flag, the environment, `[defaults]` or
+/// the built-in default, in that order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effective {
+    /// Controls to run; empty means all.
+    pub only: Vec<String>,
+    /// The audited root.
+    pub root: PathBuf,
+    /// The process table.
+    pub proc: PathBuf,
+    /// The Docker endpoints; empty means the local default (see
+    /// [`crate::caps::docker::default_socket`]).
+    pub docker_hosts: Vec<String>,
+    /// How to report.
+    pub format: Format,
+}
+
+/// The first of flag, environment, configuration, built-in default.
+fn pick<T>(flag: Option<T>, env: Option<T>, config: Option<T>, builtin: T) -> T {
+    flag.or(env).or(config).unwrap_or(builtin)
+}
+
+impl Defaults {
+    /// The flags in force for `sel`, given `$DOCKER_HOST` (`docker_host_env`).
+    pub fn resolve(&self, sel: &Selection, docker_host_env: Option<String>) -> Effective {
+        let only = (!sel.only.is_empty()).then(|| sel.only.clone());
+        Effective {
+            only: pick(only, None, self.only.clone(), Vec::new()),
+            root: pick(
+                sel.root.clone(),
+                None,
+                self.root.clone(),
+                DEFAULT_ROOT.into(),
+            ),
+            proc: pick(
+                sel.proc.clone(),
+                None,
+                self.proc.clone(),
+                DEFAULT_PROC.into(),
+            ),
+            docker_hosts: pick(
+                (!sel.docker_hosts.is_empty()).then(|| sel.docker_hosts.clone()),
+                docker_host_env.filter(|h| !h.is_empty()).map(|h| vec![h]),
+                self.docker_host.clone().map(|h| vec![h]),
+                Vec::new(),
+            ),
+            format: pick(sel.format, None, self.format, Format::Table),
+        }
+    }
+
+    /// `--format` of a command outside the selection flags (`rollback`, `plugins
+    /// inspect`): the flag, else `[defaults] format`, else `table`.
+    pub fn format(&self, flag: Option<Format>) -> Format {
+        pick(flag, None, self.format, Format::Table)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if let Some(only) = &self.only
+            && (only.is_empty() || only.iter().any(|id| id.trim().is_empty()))
+        {
+            return Err(
+                "[defaults] only must list control ids (leave it out to run every control)"
+                    .to_owned(),
+            );
+        }
+        for (key, value) in [("root", &self.root), ("proc", &self.proc)] {
+            if value.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
+                return Err(format!("[defaults] {key} is empty; give a directory"));
+            }
+        }
+        if self.docker_host.as_ref().is_some_and(|h| h.is_empty()) {
+            return Err("[defaults] docker_host is empty; give a URL such as \
+                        unix:///var/run/docker.sock"
+                .to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// `deserialize_with` for a flag's value in the configuration: the same spellings the
+/// flag accepts (any `ValueEnum`).
+fn value_enum<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: ValueEnum,
+{
+    use serde::de::Error as _;
+    let text = String::deserialize(deserializer)?;
+    T::from_str(&text, false).map(Some).map_err(|_| {
+        let known: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_owned())
+            .collect();
+        D::Error::custom(format!(
+            "unknown value {text:?}; expected one of: {}",
+            known.join(", ")
+        ))
+    })
 }
 
 /// `[trust]`: which drop-in controls may run.
@@ -175,12 +333,23 @@ impl Config {
         if config.limits.timeout_secs == Some(0) || config.limits.memory_mib == Some(0) {
             return Err("[limits] timeout_secs and memory_mib must be at least 1".to_owned());
         }
+        config.defaults.check()?;
         Ok(config)
+    }
+
+    /// The file this configuration came from, for messages.
+    pub fn origin(&self) -> String {
+        self.path.as_deref().map_or_else(
+            || "the configuration".to_owned(),
+            |p| p.display().to_string(),
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser;
+
     use super::*;
 
     const PIN: &str = "3f9a000000000000000000000000000000000000000000000000000000000001";
@@ -215,6 +384,106 @@ mod tests {
     #[case::not_toml("audit_only = ")]
     fn bad_configs_are_refused(#[case] text: &str) {
         assert!(Config::parse(text).is_err(), "{text}");
+    }
+
+    fn selection(flags: &[&str]) -> Selection {
+        let cli = crate::cli::Cli::try_parse_from(["bulkhead", "run"].iter().chain(flags)).unwrap();
+        match cli.command {
+            crate::cli::Command::Run(sel) => sel,
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    const FULL_DEFAULTS: &str = "[defaults]\nformat = \"json\"\nonly = [\"a\", \"b\"]\n\
+         docker_host = \"tcp://config:2375\"\nroot = \"/mnt/host\"\nproc = \"/mnt/host/proc\"\n";
+
+    #[test]
+    fn built_in_defaults_when_nothing_is_set() {
+        let eff = Defaults::default().resolve(&selection(&[]), None);
+        assert_eq!(
+            eff,
+            Effective {
+                only: Vec::new(),
+                root: "/".into(),
+                proc: "/proc".into(),
+                docker_hosts: Vec::new(),
+                format: Format::Table,
+            }
+        );
+    }
+
+    #[test]
+    fn the_configuration_beats_built_in_defaults() {
+        let config = Config::parse(FULL_DEFAULTS).unwrap();
+        let eff = config.defaults.resolve(&selection(&[]), None);
+        assert_eq!(
+            eff,
+            Effective {
+                only: vec!["a".to_owned(), "b".to_owned()],
+                root: "/mnt/host".into(),
+                proc: "/mnt/host/proc".into(),
+                docker_hosts: vec!["tcp://config:2375".to_owned()],
+                format: Format::Json,
+            }
+        );
+        assert_eq!(config.defaults.format(None), Format::Json);
+        assert_eq!(config.defaults.format(Some(Format::Table)), Format::Table);
+    }
+
+    #[test]
+    fn flags_beat_the_configuration() {
+        let config = Config::parse(FULL_DEFAULTS).unwrap();
+        let flags = selection(&[
+            "--only",
+            "c",
+            "--root",
+            "/r",
+            "--proc",
+            "/p",
+            "--docker-host",
+            "unix:///d.sock",
+            "--format",
+            "table",
+        ]);
+        let eff = config
+            .defaults
+            .resolve(&flags, Some("tcp://env:2375".to_owned()));
+        assert_eq!(
+            eff,
+            Effective {
+                only: vec!["c".to_owned()],
+                root: "/r".into(),
+                proc: "/p".into(),
+                docker_hosts: vec!["unix:///d.sock".to_owned()],
+                format: Format::Table,
+            }
+        );
+    }
+
+    #[rstest::rstest]
+    #[case::env_beats_config(Some("tcp://env:2375"), "tcp://env:2375")]
+    #[case::empty_env_is_unset(Some(""), "tcp://config:2375")]
+    #[case::no_env(None, "tcp://config:2375")]
+    fn docker_host_env_sits_between_flag_and_configuration(
+        #[case] env: Option<&str>,
+        #[case] expected: &str,
+    ) {
+        let config = Config::parse(FULL_DEFAULTS).unwrap();
+        let eff = config
+            .defaults
+            .resolve(&selection(&[]), env.map(str::to_owned));
+        assert_eq!(eff.docker_hosts, [expected]);
+    }
+
+    #[rstest::rstest]
+    #[case::unknown_format("[defaults]\nformat = \"yaml\"", "expected one of: table, json")]
+    #[case::unknown_key("[defaults]\nfromat = \"json\"", "fromat")]
+    #[case::timeout_lives_in_limits("[defaults]\ntimeout_secs = 5", "timeout_secs")]
+    #[case::empty_only("[defaults]\nonly = []", "[defaults] only must list control ids")]
+    #[case::empty_root("[defaults]\nroot = \"\"", "[defaults] root is empty")]
+    fn bad_defaults_are_refused(#[case] text: &str, #[case] why: &str) {
+        let err = Config::parse(text).unwrap_err();
+        assert!(err.contains(why), "{err}");
     }
 
     #[test]

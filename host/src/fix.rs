@@ -18,10 +18,12 @@ use crate::bindings::types::{Status, Target};
 use crate::caps::docker::{self, connect};
 use crate::caps::fs::FsCtx;
 use crate::cli::{FixArgs, Format, RollbackArgs};
+use crate::config::Config;
 use crate::grants::Grants;
 use crate::journal::{self, Change, Journal, Line, RecordedChange};
+use crate::pattern::glob;
 use crate::replace;
-use crate::report::{ResultEntry, target_string};
+use crate::report::{ResultEntry, WaiverNote, status_str, target_string};
 use crate::runner::CallOutcome;
 use crate::scope;
 use crate::state::ChangeRecord;
@@ -31,10 +33,13 @@ use crate::state::ChangeRecord;
 struct Fixed {
     control: String,
     target: String,
-    /// `ok` or `error`.
+    /// `ok`, `error`, or `skipped` (an active waiver covers the target).
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// The waiver that kept this target from being fixed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver: Option<WaiverNote>,
     changes: Vec<ChangeRecord>,
 }
 
@@ -51,21 +56,6 @@ struct FixReport {
     fixes: Vec<Fixed>,
     /// After `--apply`: the touched targets audited again.
     reaudit: Vec<ResultEntry>,
-}
-
-/// `*` matches any run of characters; everything else matches itself.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == text,
-        Some((head, rest)) => {
-            let Some(tail) = text.strip_prefix(head) else {
-                return false;
-            };
-            (0..=tail.len())
-                .filter(|i| tail.is_char_boundary(*i))
-                .any(|i| glob(rest, &tail[i..]))
-        }
-    }
 }
 
 /// `bulkhead fix`.
@@ -89,6 +79,8 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
 
     let mut fixes = Vec::new();
     let mut errors = 0;
+    let mut ledger = app::waivers(&s);
+    let mut ran = Vec::new();
     for (control, outcome) in s.selected.iter().zip(outcomes) {
         let findings = match outcome.result {
             Ok(findings) => findings,
@@ -98,9 +90,24 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                 continue;
             }
         };
-        for finding in findings.into_iter().filter(|f| f.status == Status::Fail) {
+        ran.push(control.meta.id.as_str());
+        for finding in findings {
             let target = target_string(&finding.target);
-            if !args.targets.is_empty() && !args.targets.iter().any(|p| glob(p, &target)) {
+            let waiver = ledger.judge(&control.meta.id, &target, status_str(finding.status));
+            if finding.status != Status::Fail
+                || (!args.targets.is_empty() && !args.targets.iter().any(|p| glob(p, &target)))
+            {
+                continue;
+            }
+            if let Some(waiver) = waiver.filter(|w| w.active) {
+                fixes.push(Fixed {
+                    control: control.meta.id.clone(),
+                    target,
+                    status: "skipped",
+                    error: None,
+                    waiver: Some(waiver),
+                    changes: Vec::new(),
+                });
                 continue;
             }
             let grants = Grants::remediate(scope::scope_for(&control.meta.reads, &dockerd_paths));
@@ -122,9 +129,13 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                 target,
                 status: if error.is_some() { "error" } else { "ok" },
                 error,
+                waiver: None,
                 changes: outcome.record.changes,
             });
         }
+    }
+    for notice in ledger.finish(&app::known_ids(&s), &ran) {
+        eprintln!("bulkhead: {notice}");
     }
 
     let run_id = s.runner.run().admin.run_id().await;
@@ -142,7 +153,7 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         fixes,
         reaudit,
     };
-    match args.sel.format {
+    match s.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
@@ -232,6 +243,16 @@ fn write_fix(r: &FixReport, out: &mut dyn Write) -> std::io::Result<()> {
         if let Some(e) = &f.error {
             writeln!(out, "ERROR    {}  {}  {e}", f.control, f.target)?;
         }
+        if let Some(w) = &f.waiver {
+            writeln!(
+                out,
+                "SKIPPED  {}  {}  waived until {}: {}",
+                f.control,
+                f.target,
+                w.expires,
+                w.justification.replace(char::is_control, " ")
+            )?;
+        }
         for c in &f.changes {
             writeln!(
                 out,
@@ -311,7 +332,10 @@ pub async fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> anyhow::Resul
     let failed = results
         .iter()
         .any(|r| matches!(r.status, "failed" | "skipped"));
-    match args.format {
+    match Config::load(args.settings.config.as_deref())?
+        .defaults
+        .format(args.format)
+    {
         Format::Json => {
             let doc = serde_json::json!({
                 "schema": "bulkhead.rollback/v1",
@@ -468,21 +492,5 @@ async fn undo_replace(docker_host: &str, change: &RecordedChange) -> (&'static s
         )
     } else {
         ("restored", did.join(", "))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::glob;
-
-    #[rstest::rstest]
-    #[case::exact("container:web", "container:web", true)]
-    #[case::other("container:web", "container:api", false)]
-    #[case::prefix("file:/etc/docker/*", "file:/etc/docker/certs.d/r/client.key", true)]
-    #[case::prefix_miss("file:/etc/docker/*", "file:/srv/key.pem", false)]
-    #[case::middle("container:*-prod", "container:web-prod", true)]
-    #[case::all("*", "host", true)]
-    fn target_patterns(#[case] pattern: &str, #[case] text: &str, #[case] matches: bool) {
-        assert_eq!(glob(pattern, text), matches);
     }
 }

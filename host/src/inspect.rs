@@ -89,7 +89,7 @@ pub async fn inspect(args: &InspectArgs, out: &mut dyn Write) -> anyhow::Result<
         Ok(()) => "unpinned (allowed: [trust] require_pinned is off)".to_owned(),
     };
     let runnable = report.runnable && !report.trust.starts_with("refused");
-    match args.format {
+    match config.defaults.format(args.format) {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;

@@ -40,7 +40,8 @@ pub fn target_string(target: &Target) -> String {
     }
 }
 
-fn status_str(status: Status) -> &'static str {
+/// The report's spelling of a status.
+pub fn status_str(status: Status) -> &'static str {
     match status {
         Status::Pass => "pass",
         Status::Fail => "fail",
@@ -346,16 +347,25 @@ impl Report {
             .results
             .iter()
             .map(|r| {
+                let (status, message) = match &r.waiver {
+                    Some(w) if w.active => (
+                        "WAIVED".to_owned(),
+                        format!(
+                            "{} [waived until {}: {}]",
+                            r.message, w.expires, w.justification
+                        ),
+                    ),
+                    Some(w) => (
+                        r.status.to_uppercase(),
+                        format!("{} [waiver expired {}]", r.message, w.expires),
+                    ),
+                    None => (r.status.to_uppercase(), r.message.clone()),
+                };
                 let target = match &r.docker_host {
                     Some(host) => format!("{} @ {host}", r.target),
                     None => r.target.clone(),
                 };
-                [
-                    r.status.to_uppercase(),
-                    clean(&r.control),
-                    clean(&target),
-                    clean(&r.message),
-                ]
+                [status, clean(&r.control), clean(&target), clean(&message)]
             })
             .collect();
         let header = ["STATUS", "CONTROL", "TARGET", "MESSAGE"].map(str::to_owned);
@@ -393,8 +403,19 @@ impl Report {
         let s = &self.summary;
         writeln!(
             out,
-            "\n{} controls, {} results: {} pass, {} fail, {} warn, {} info, {} skip, {} error",
-            s.controls, s.total, s.pass, s.fail, s.warn, s.info, s.skip, s.error
+            "\n{} controls, {} results: {} pass, {} fail, {} warn, {} info, {} skip, {} error{}",
+            s.controls,
+            s.total,
+            s.pass,
+            s.fail,
+            s.warn,
+            s.info,
+            s.skip,
+            s.error,
+            match s.waived {
+                0 => String::new(),
+                n => format!(" ({n} of them waived)"),
+            }
         )
     }
 }
@@ -450,5 +471,30 @@ mod tests {
     #[case::nothing(&[], 0)]
     fn exit_codes(#[case] statuses: &[&'static str], #[case] code: u8) {
         assert_eq!(report_with(statuses).exit_code(), code);
+    }
+
+    #[rstest::rstest]
+    #[case::active(true, 0, "WAIVED", "[waived until 2027-01-31: vendor image]")]
+    #[case::expired(false, 1, "FAIL", "[waiver expired 2027-01-31]")]
+    fn a_waiver_shows_in_the_table_and_counts_only_when_active(
+        #[case] active: bool,
+        #[case] code: u8,
+        #[case] status: &str,
+        #[case] note: &str,
+    ) {
+        let mut r = report_with(&["fail"]);
+        r.results[0].waiver = Some(WaiverNote {
+            justification: "vendor image".into(),
+            expires: "2027-01-31".into(),
+            active,
+        });
+        r.finish();
+        assert_eq!(r.exit_code(), code);
+        assert_eq!(r.summary.waived, usize::from(active));
+        let mut table = Vec::new();
+        r.write_table(&mut table).unwrap();
+        let table = String::from_utf8(table).unwrap();
+        let row = table.lines().nth(1).unwrap();
+        assert!(row.starts_with(status) && row.ends_with(note), "{table}");
     }
 }

@@ -41,12 +41,14 @@ pub fn matches(pattern: &str, meta: &Metadata) -> bool {
 }
 
 /// The controls to run, in catalog order.
+/// `only_from` names where `only` came from in messages (`--only`, or the configuration).
 pub fn select(
     controls: &[Arc<Control>],
     only: &[String],
+    only_from: &str,
     skip: &[String],
 ) -> Result<Vec<Arc<Control>>, String> {
-    for (flag, patterns) in [("--only", only), ("--skip", skip)] {
+    for (flag, patterns) in [(only_from, only), ("--skip", skip)] {
         let unknown: Vec<&str> = patterns
             .iter()
             .filter(|p| !controls.iter().any(|c| matches(p, &c.meta)))
