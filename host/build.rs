@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use sha2::Digest as _;
+
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let workspace = manifest_dir.parent().expect("host/ sits in the workspace");
@@ -63,14 +65,20 @@ fn main() {
     }
 
     let wasm_dir = target_dir.join("wasm32-wasip2").join("plugin");
-    let mut out = String::from("/// (crate name, component bytes) of every bundled control.\n");
-    out.push_str("pub const BUNDLED: &[(&str, &[u8])] = &[\n");
+    let mut out =
+        String::from("/// (crate name, component bytes, their sha256) of every bundled control.\n");
+    out.push_str("pub const BUNDLED: &[(&str, &[u8], &str)] = &[\n");
     for name in &crates {
         let wasm = wasm_dir.join(format!("{}.wasm", name.replace('-', "_")));
-        assert!(wasm.is_file(), "cargo built no {}", wasm.display());
+        let bytes = std::fs::read(&wasm)
+            .unwrap_or_else(|e| panic!("cargo built no {}: {e}", wasm.display()));
+        let sha256: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         writeln!(
             out,
-            "    ({name:?}, include_bytes!({:?})),",
+            "    ({name:?}, include_bytes!({:?}), {sha256:?}),",
             wasm.display().to_string()
         )
         .unwrap();

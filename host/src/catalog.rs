@@ -371,7 +371,7 @@ impl Catalog {
     ) -> Result<Catalog, CatalogError> {
         let mut sources: Vec<(String, Source)> = bundled::BUNDLED
             .iter()
-            .map(|(name, _)| (name.to_string(), Source::Bundled))
+            .map(|(name, ..)| (name.to_string(), Source::Bundled))
             .collect();
         for dir in plugin_dirs {
             for path in wasm_files(dir)? {
@@ -397,7 +397,10 @@ impl Catalog {
                 let runner = runner.clone();
                 // Bundled controls are part of this binary; pins are for drop-ins.
                 let (wasm, trust) = match &source {
-                    Source::Bundled => (Ok(Wasm::Bundled(bundled::BUNDLED[index].1)), None),
+                    Source::Bundled => {
+                        let (_, bytes, sha256) = bundled::BUNDLED[index];
+                        (Ok((Wasm::Bundled(bytes), Some(sha256))), None)
+                    }
                     Source::File(path) => (Err(path.clone()), Some(trust.clone())),
                 };
                 async move {
@@ -436,27 +439,35 @@ impl Catalog {
     }
 }
 
-/// Read (for a drop-in, given as `Err(path)`), hash, check the pins, then take the
-/// metadata from the cache, or load the code and ask the control.
+/// Read (for a drop-in, given as `Err(path)`), hash (a bundled control's hash was taken
+/// at build time), check the pins, then take the metadata from the cache, or load the
+/// code and ask the control.
 async fn load_one(
     loader: Loader,
     runner: &Runner,
     source: Source,
-    wasm: Result<Wasm, PathBuf>,
+    wasm: Result<(Wasm, Option<&'static str>), PathBuf>,
     trust: Option<Trust>,
 ) -> Result<Control, String> {
     let pins = trust.clone();
     let (wasm, sha256, cached) = loader
         .blocking(move |loader| {
-            let wasm = match wasm {
-                Ok(wasm) => wasm,
-                Err(path) => Wasm::File(
-                    std::fs::read(&path)
-                        .map_err(|e| format!("cannot read: {e}"))?
-                        .into(),
-                ),
+            let (wasm, sha256) = match wasm {
+                Ok((wasm, Some(sha256))) => (wasm, sha256.to_owned()),
+                Ok((wasm, None)) => {
+                    let sha256 = sha256_hex(wasm.bytes());
+                    (wasm, sha256)
+                }
+                Err(path) => {
+                    let wasm = Wasm::File(
+                        std::fs::read(&path)
+                            .map_err(|e| format!("cannot read: {e}"))?
+                            .into(),
+                    );
+                    let sha256 = sha256_hex(wasm.bytes());
+                    (wasm, sha256)
+                }
             };
-            let sha256 = sha256_hex(wasm.bytes());
             if let Some(trust) = &pins {
                 trust.admit_bytes(&sha256)?;
             }

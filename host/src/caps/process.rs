@@ -1,9 +1,11 @@
 //! The `process` capability: the Docker daemon's command line, read from `--proc`.
 //!
-//! Controls never name a path here: the host scans `<proc>/<pid>/cmdline` itself and
-//! hands back only the command lines of `dockerd` processes.
+//! Controls never name a path here: the host scans `<proc>/<pid>/cmdline` itself, once
+//! per run whatever the number of controls that ask, and hands back only the command
+//! lines of `dockerd` processes.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use wasmtime::component::{HasData, Linker};
 
@@ -13,9 +15,10 @@ use crate::bindings::types::Error as WitError;
 use crate::grants::{Call, Grants};
 use crate::state::{CallRecord, HostState};
 
-/// Per-run state: where the process table is.
+/// Per-run state: where the process table is, and what the scan found.
 pub struct ProcCtx {
     proc: PathBuf,
+    scan: OnceLock<Result<Vec<DaemonProcess>, WitError>>,
 }
 
 impl ProcCtx {
@@ -23,11 +26,17 @@ impl ProcCtx {
     pub fn new(proc: &Path) -> Self {
         ProcCtx {
             proc: proc.to_path_buf(),
+            scan: OnceLock::new(),
         }
     }
 
-    /// Every process whose `argv[0]` names `dockerd`, sorted by pid.
+    /// Every process whose `argv[0]` names `dockerd`, sorted by pid (scanned on the
+    /// first call of the run).
     pub fn dockerd(&self) -> Result<Vec<DaemonProcess>, WitError> {
+        self.scan.get_or_init(|| self.scan_now()).clone()
+    }
+
+    fn scan_now(&self) -> Result<Vec<DaemonProcess>, WitError> {
         let entries = std::fs::read_dir(&self.proc).map_err(|e| {
             WitError::Unavailable(format!(
                 "cannot read the process table {}: {e}",
