@@ -13,9 +13,12 @@ use crate::caps::docker::{DEFAULT_DOCKER_HOST, DockerCtx};
 use crate::caps::fs::FsCtx;
 use crate::caps::process::ProcCtx;
 use crate::catalog::{self, Catalog, Control};
-use crate::cli::{Cli, Command, Format, PluginsCommand, Selection, Settings};
+use crate::cli::{
+    Cli, Command, Format, PluginsCommand, ReportFormat, RunArgs, Selection, Settings,
+};
 use crate::config::Config;
 use crate::engine::Runtime;
+use crate::formats;
 use crate::grants::Grants;
 use crate::journal::Journal;
 use crate::report::Report;
@@ -29,11 +32,11 @@ use crate::timings;
 pub async fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
     timings::start();
     match cli.command {
-        Command::Run(sel) => run(&sel, out).await,
-        Command::Controls(sel) => controls(&sel, out).await,
-        Command::Plugins(PluginsCommand::List(sel)) => {
-            let s = session(&sel, Mode::Audit).await?;
-            crate::inspect::list(&s.catalog, sel.format, out)
+        Command::Run(args) => run(&args, out).await,
+        Command::Controls(list) => controls(&list.sel, list.format, out).await,
+        Command::Plugins(PluginsCommand::List(list)) => {
+            let s = session(&list.sel, Mode::Audit).await?;
+            crate::inspect::list(&s.catalog, list.format, out)
         }
         Command::Plugins(PluginsCommand::Inspect(args)) => {
             crate::inspect::inspect(&args, out).await
@@ -190,7 +193,19 @@ pub(crate) fn display_root(root: &Path) -> String {
         .to_string()
 }
 
-async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
+async fn run(args: &RunArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let sel = &args.sel;
+    // Settle everything about the output before the audit, so a typo costs nothing.
+    let aws = match args.format {
+        ReportFormat::Asff => Some(formats::asff::Account::resolve(
+            args.aws_account_id.as_deref(),
+            args.aws_region.as_deref(),
+        )?),
+        _ => None,
+    };
+    if let Some(path) = &args.output {
+        formats::output_dir(path)?;
+    }
     let s = session(sel, Mode::Audit).await?;
     let mut report = Report::new("audit", s.root.clone(), s.docker_host.clone());
     report.audit_only = s.audit_only;
@@ -205,9 +220,16 @@ async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
         report.add_run(control, outcome);
     }
     report.finish();
-    match sel.format {
-        Format::Json => report.write_json(out)?,
-        Format::Table => report.write_table(out)?,
+    let options = formats::RenderOptions {
+        color: args.format == ReportFormat::Table && formats::use_color(args.output.is_some()),
+        aws,
+        now: std::time::SystemTime::now(),
+        hostname: formats::hostname(),
+    };
+    let rendered = formats::render(&report, args.format, &options)?;
+    match &args.output {
+        Some(path) => formats::write_atomically(path, &rendered)?,
+        None => out.write_all(&rendered)?,
     }
     for failure in &s.catalog.failures {
         eprintln!("bulkhead: {failure}");
@@ -255,9 +277,9 @@ pub(crate) async fn audit_all(
     Ok(outcomes.into_iter().map(|(_, o)| o).collect())
 }
 
-async fn controls(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
+async fn controls(sel: &Selection, format: Format, out: &mut dyn Write) -> anyhow::Result<u8> {
     let s = session(sel, Mode::Audit).await?;
-    match sel.format {
+    match format {
         Format::Json => {
             let list: Vec<_> = s
                 .selected

@@ -17,9 +17,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit the host: run every selected control, change nothing.
-    Run(Selection),
+    Run(RunArgs),
     /// List the controls that would run: id, title, version, source.
-    Controls(Selection),
+    Controls(Listing),
     /// Plan the fixes for failing targets (a dry run); `--apply` makes them, journaled.
     Fix(FixArgs),
     /// Undo every change of a `fix --apply` run, from its journal.
@@ -32,9 +32,13 @@ pub enum Command {
 /// Flags of `fix`.
 #[derive(Debug, Args)]
 pub struct FixArgs {
-    /// Which controls, where, and how to report.
+    /// Which controls, and where.
     #[command(flatten)]
     pub sel: Selection,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 
     /// Only fix targets matching PATTERN (`*` matches anything), e.g. `container:web`
     /// or `file:/etc/docker/*`. Repeatable.
@@ -83,7 +87,7 @@ pub struct RollbackArgs {
 #[derive(Debug, Subcommand)]
 pub enum PluginsCommand {
     /// Every control found (bundled and drop-in), where from, and whether it can run.
-    List(Selection),
+    List(Listing),
     /// What a `.wasm` control is, what it imports, and whether this host would run it.
     /// Exits 2 when it would not.
     Inspect(InspectArgs),
@@ -105,13 +109,74 @@ pub struct InspectArgs {
     pub format: Format,
 }
 
-/// Output formats.
+/// Output formats of the listings (`controls`, `plugins`, `fix`, `rollback`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Aligned columns for a person.
     Table,
-    /// One JSON document (`bulkhead.report/v1` for `run`).
+    /// One JSON document.
     Json,
+}
+
+/// Flags of `controls` and `plugins list`.
+#[derive(Debug, Args)]
+pub struct Listing {
+    /// Which controls, and where.
+    #[command(flatten)]
+    pub sel: Selection,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Flags of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Which controls, and where.
+    #[command(flatten)]
+    pub sel: Selection,
+
+    /// Report format: `table` for a person (colour only on a terminal, never with
+    /// `NO_COLOR` set), `json` (`bulkhead.report/v1`), `sarif` (SARIF 2.1.0, for code
+    /// scanning), `junit` (JUnit XML), `asff` (AWS Security Finding Format, for Security
+    /// Hub's BatchImportFindings).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    /// Write the report to FILE (created with mode 0600, replaced atomically) instead of
+    /// stdout. Its directory must exist.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The AWS account that imports the findings (`--format asff`); default
+    /// `$AWS_ACCOUNT_ID`.
+    #[arg(
+        long = "aws-account-id",
+        value_name = "ACCOUNT",
+        env = "AWS_ACCOUNT_ID"
+    )]
+    pub aws_account_id: Option<String>,
+
+    /// The AWS Region of the Security Hub that imports the findings (`--format asff`);
+    /// default `$AWS_REGION`, then `$AWS_DEFAULT_REGION`.
+    #[arg(long = "aws-region", value_name = "REGION")]
+    pub aws_region: Option<String>,
+}
+
+/// Report formats of `run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned columns for a person.
+    Table,
+    /// The `bulkhead.report/v1` JSON document.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF consumers).
+    Sarif,
+    /// JUnit XML: one test case per control and target.
+    Junit,
+    /// AWS Security Finding Format: a JSON array of findings for Security Hub.
+    Asff,
 }
 
 /// Flags every subcommand that runs controls understands.
@@ -138,10 +203,6 @@ pub struct Selection {
     /// Defaults to `$DOCKER_HOST`, then `unix:///var/run/docker.sock`.
     #[arg(long = "docker-host", value_name = "URL")]
     pub docker_host: Option<String>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
 
     /// Wall-clock limit for one call into a control, in seconds [default: 30, or
     /// `[limits] timeout_secs` from the configuration].

@@ -141,7 +141,7 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         fixes,
         reaudit,
     };
-    match args.sel.format {
+    match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
@@ -185,7 +185,6 @@ async fn reaudit(args: &FixArgs, s: &Session, fixes: &[Fixed]) -> anyhow::Result
             root: args.sel.root.clone(),
             proc: args.sel.proc.clone(),
             docker_host: Some(s.docker_host.clone()),
-            format: args.sel.format,
             timeout: args.sel.timeout,
             settings: args.sel.settings.clone(),
         },

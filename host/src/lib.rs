@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod fix;
+pub mod formats;
 pub mod grants;
 pub mod inspect;
 pub mod journal;

@@ -8,6 +8,7 @@ mod cli;
 mod containers;
 mod dropin;
 mod fix;
+mod formats;
 mod hostile;
 mod plugins;
 mod support;
