@@ -19,6 +19,7 @@ use crate::cli::{
 use crate::config::Config;
 use crate::engine::Runtime;
 use crate::formats;
+use crate::gate;
 use crate::grants::Grants;
 use crate::journal::Journal;
 use crate::report::Report;
@@ -236,7 +237,9 @@ async fn run(args: &RunArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     }
     timings::mark("total");
     timings::report();
-    Ok(report.exit_code())
+    let verdict = gate::evaluate(&report, args.fail_on);
+    eprintln!("{}", gate::summary_line(&report, &verdict));
+    Ok(verdict.code)
 }
 
 /// The run's daemon paths, if any selected control declared `dockerd-config`.

@@ -149,6 +149,13 @@ pub struct RunArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// What makes the exit code 1: any unwaived `fail` of a control of this severity or
+    /// higher (`info` < `low` < `medium` < `high` < `critical`), or any unwaived result
+    /// with this status or worse (`warn`: a warn or a fail; `fail`: a fail). Without it,
+    /// any unwaived `fail`. Errors still make it 2.
+    #[arg(long = "fail-on", value_enum, value_name = "SEVERITY|STATUS")]
+    pub fail_on: Option<FailOn>,
+
     /// The AWS account that imports the findings (`--format asff`); default
     /// `$AWS_ACCOUNT_ID`.
     #[arg(
@@ -177,6 +184,25 @@ pub enum ReportFormat {
     Junit,
     /// AWS Security Finding Format: a JSON array of findings for Security Hub.
     Asff,
+}
+
+/// The threshold of `--fail-on`: a severity, or a status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A `fail` of any control.
+    Info,
+    /// A `fail` of a control of severity low or higher.
+    Low,
+    /// A `fail` of a control of severity medium or higher.
+    Medium,
+    /// A `fail` of a control of severity high or critical.
+    High,
+    /// A `fail` of a critical control.
+    Critical,
+    /// Any `warn` or `fail`.
+    Warn,
+    /// Any `fail` (the default).
+    Fail,
 }
 
 /// Flags every subcommand that runs controls understands.

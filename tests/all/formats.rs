@@ -2,7 +2,7 @@
 //! (real files, real containers): SARIF by the official 2.1.0 schema and Microsoft's
 //! SARIF multitool with its GitHub code scanning rules, JUnit by the Jenkins
 //! `junit-10.xsd` and junitparser, ASFF by botocore's validator for Security Hub's
-//! `BatchImportFindings`. Also `--output`, and colour in the table.
+//! `BatchImportFindings`. Also `--output`, `--fail-on`, and colour in the table.
 //!
 //! The consumers are installed by `tests/validators/install.sh` (which `.ci/run` runs);
 //! when they are missing these tests fail and say so.
@@ -448,6 +448,47 @@ fn output_into_a_missing_directory_is_exit_2_before_the_audit() {
     );
     assert!(run.stdout.is_empty());
     assert!(!path.exists());
+}
+
+#[test]
+fn fail_on_gates_the_exit_code_and_says_so_on_stderr() {
+    // Both bundled controls are of severity high; the fixture fails each once (other
+    // tests' containers may add more fails, never a critical one).
+    let f = Fixture::new("fail-on");
+    let default = f.run(&["--format", "json"]);
+    assert_eq!(default.code, 1);
+    let high = f.run(&["--format", "json", "--fail-on", "high"]);
+    assert_eq!(high.code, 1, "{}", high.stderr);
+    assert!(
+        high.stderr.contains("tripped the gate (--fail-on high)"),
+        "{}",
+        high.stderr
+    );
+    let critical = f.run(&["--format", "json", "--fail-on", "critical"]);
+    assert_eq!(
+        critical.code, 0,
+        "fails below the threshold pass: {}",
+        critical.stderr
+    );
+    let line = critical.stderr.lines().last().unwrap_or_default();
+    assert!(
+        line.contains(" fail,")
+            && !line.contains(" 0 fail,")
+            && line.ends_with("(--fail-on critical)"),
+        "{line}"
+    );
+    assert!(line.contains("exit 0: nothing tripped the gate"), "{line}");
+    let warn = f.run(&["--format", "json", "--fail-on", "warn"]);
+    assert_eq!(warn.code, 1);
+}
+
+#[test]
+fn fail_on_refuses_unknown_values_and_lists_the_valid_ones() {
+    let run = crate::support::run(&["run", "--fail-on", "severe"]);
+    assert_eq!(run.code, 2);
+    for v in ["info", "low", "medium", "high", "critical", "warn", "fail"] {
+        assert!(run.stderr.contains(v), "{v} missing from: {}", run.stderr);
+    }
 }
 
 /// Run `bulkhead run` on a pseudo-terminal (util-linux `script`); returns what the
