@@ -13,10 +13,14 @@ use crate::caps::docker::{self, DockerCtx, Endpoint, TlsFlags};
 use crate::caps::fs::FsCtx;
 use crate::caps::process::ProcCtx;
 use crate::catalog::{self, Catalog, Control};
-use crate::cli::{Cli, Command, Format, PluginsCommand, Selection, Settings};
+use crate::cli::{
+    Cli, Command, Format, PluginsCommand, ReportFormat, RunArgs, Selection, Settings,
+};
 use crate::config::Config;
 use crate::date::Date;
 use crate::engine::Runtime;
+use crate::formats;
+use crate::gate;
 use crate::grants::Grants;
 use crate::journal::Journal;
 use crate::progress::Progress;
@@ -33,11 +37,12 @@ use crate::waiver::Ledger;
 pub async fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
     timings::start();
     match cli.command {
-        Command::Run(sel) => run(&sel, out).await,
-        Command::Controls(sel) => controls(&sel, out).await,
-        Command::Plugins(PluginsCommand::List(sel)) => {
-            let s = session(&sel, Mode::Audit).await?;
-            crate::inspect::list(&s.catalog, s.format, out)
+        Command::Run(args) => run(&args, out).await,
+        Command::Controls(list) => controls(&list.sel, list.format, out).await,
+        Command::Plugins(PluginsCommand::List(list)) => {
+            let format = listing_format(&list.sel, list.format)?;
+            let s = session(&list.sel, Mode::Audit, format).await?;
+            crate::inspect::list(&s.catalog, format, out)
         }
         Command::Plugins(PluginsCommand::Inspect(args)) => {
             crate::inspect::inspect(&args, out).await
@@ -85,7 +90,12 @@ pub(crate) fn audit_only(settings: &Settings) -> anyhow::Result<bool> {
     Ok(settings.audit_only || Config::load(settings.config.as_deref())?.audit_only)
 }
 
-pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Session> {
+/// `format` is how the caller will report (it decides whether progress is shown).
+pub(crate) async fn session(
+    sel: &Selection,
+    mode: Mode,
+    format: Format,
+) -> anyhow::Result<Session> {
     let config = Config::load(sel.settings.config.as_deref())?;
     let eff = config
         .defaults
@@ -211,7 +221,7 @@ pub(crate) async fn session(sel: &Selection, mode: Mode) -> anyhow::Result<Sessi
         docker_host,
         more_daemons,
         only: eff.only,
-        format: eff.format,
+        format,
         audit_only: sel.settings.audit_only || config.audit_only,
         config,
     })
@@ -240,8 +250,27 @@ pub(crate) fn display_root(root: &Path) -> String {
         .to_string()
 }
 
-async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let s = session(sel, Mode::Audit).await?;
+async fn run(args: &RunArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let sel = &args.sel;
+    // Settle everything about the output before the audit, so a typo costs nothing.
+    let format = Config::load(sel.settings.config.as_deref())?
+        .defaults
+        .report_format(args.format);
+    let aws = match format {
+        ReportFormat::Asff => Some(formats::asff::Account::resolve(
+            args.aws_account_id.as_deref(),
+            args.aws_region.as_deref(),
+        )?),
+        _ => None,
+    };
+    if let Some(path) = &args.output {
+        formats::output_dir(path)?;
+    }
+    let listing = match format {
+        ReportFormat::Table => Format::Table,
+        _ => Format::Json,
+    };
+    let s = session(sel, Mode::Audit, listing).await?;
     let mut report = Report::new("audit", s.root.clone(), s.docker_host.clone());
     report.audit_only = s.audit_only;
     // With --only, a broken drop-in that was not asked for does not fail the run.
@@ -270,16 +299,25 @@ async fn run(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
     for notice in ledger.finish(&known_ids(&s), &ran) {
         eprintln!("bulkhead: {notice}");
     }
-    match s.format {
-        Format::Json => report.write_json(out)?,
-        Format::Table => report.write_table(out)?,
+    let options = formats::RenderOptions {
+        color: format == ReportFormat::Table && formats::use_color(args.output.is_some()),
+        aws,
+        now: std::time::SystemTime::now(),
+        hostname: formats::hostname(),
+    };
+    let rendered = formats::render(&report, format, &options)?;
+    match &args.output {
+        Some(path) => formats::write_atomically(path, &rendered)?,
+        None => out.write_all(&rendered)?,
     }
     for failure in &s.catalog.failures {
         eprintln!("bulkhead: {failure}");
     }
     timings::mark("total");
     timings::report();
-    Ok(report.exit_code())
+    let verdict = gate::evaluate(&report, args.fail_on);
+    eprintln!("{}", gate::summary_line(&report, &verdict));
+    Ok(verdict.code)
 }
 
 /// The configuration's waivers, judged today (UTC).
@@ -426,9 +464,21 @@ async fn audit_with(
     Ok(outcomes.into_iter().map(|(_, o)| o).collect())
 }
 
-async fn controls(sel: &Selection, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let s = session(sel, Mode::Audit).await?;
-    match s.format {
+/// A listing's `--format`: the flag, else the configuration's when it suits a listing.
+pub(crate) fn listing_format(sel: &Selection, flag: Option<Format>) -> anyhow::Result<Format> {
+    Ok(Config::load(sel.settings.config.as_deref())?
+        .defaults
+        .format(flag))
+}
+
+async fn controls(
+    sel: &Selection,
+    flag: Option<Format>,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let format = listing_format(sel, flag)?;
+    let s = session(sel, Mode::Audit, format).await?;
+    match format {
         Format::Json => {
             let list: Vec<_> = s
                 .selected

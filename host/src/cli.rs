@@ -17,9 +17,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit the host: run every selected control, change nothing.
-    Run(Selection),
+    Run(RunArgs),
     /// List the controls that would run: id, title, version, source.
-    Controls(Selection),
+    Controls(Listing),
     /// Plan the fixes for failing targets (a dry run); `--apply` makes them, journaled.
     Fix(FixArgs),
     /// Undo every change of a `fix --apply` run, from its journal.
@@ -32,9 +32,14 @@ pub enum Command {
 /// Flags of `fix`.
 #[derive(Debug, Args)]
 pub struct FixArgs {
-    /// Which controls, where, and how to report.
+    /// Which controls, and where.
     #[command(flatten)]
     pub sel: Selection,
+
+    /// Output format [default: table, or `[defaults] format` from the configuration
+    /// when it names one of these].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 
     /// Only fix targets matching PATTERN (`*` matches anything), e.g. `container:web`
     /// or `file:/etc/docker/*`. Repeatable.
@@ -74,7 +79,8 @@ pub struct RollbackArgs {
     #[command(flatten)]
     pub settings: Settings,
 
-    /// Output format [default: table, or `[defaults] format` from the configuration].
+    /// Output format [default: table, or `[defaults] format` from the configuration
+    /// when it names one of these].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 }
@@ -83,7 +89,7 @@ pub struct RollbackArgs {
 #[derive(Debug, Subcommand)]
 pub enum PluginsCommand {
     /// Every control found (bundled and drop-in), where from, and whether it can run.
-    List(Box<Selection>),
+    List(Box<Listing>),
     /// What a `.wasm` control is, what it imports, and whether this host would run it.
     /// Exits 2 when it would not.
     Inspect(InspectArgs),
@@ -100,18 +106,107 @@ pub struct InspectArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Output format [default: table, or `[defaults] format` from the configuration].
+    /// Output format [default: table, or `[defaults] format` from the configuration
+    /// when it names one of these].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 }
 
-/// Output formats.
+/// Output formats of the listings (`controls`, `plugins`, `fix`, `rollback`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Aligned columns for a person.
     Table,
-    /// One JSON document (`bulkhead.report/v1` for `run`).
+    /// One JSON document.
     Json,
+}
+
+/// Flags of `controls` and `plugins list`.
+#[derive(Debug, Args)]
+pub struct Listing {
+    /// Which controls, and where.
+    #[command(flatten)]
+    pub sel: Selection,
+
+    /// Output format [default: table, or `[defaults] format` from the configuration
+    /// when it names one of these].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+/// Flags of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Which controls, and where.
+    #[command(flatten)]
+    pub sel: Selection,
+
+    /// Report format: `table` for a person (colour only on a terminal, never with
+    /// `NO_COLOR` set), `json` (`bulkhead.report/v1`), `sarif` (SARIF 2.1.0, for code
+    /// scanning), `junit` (JUnit XML), `asff` (AWS Security Finding Format, for Security
+    /// Hub's BatchImportFindings).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+
+    /// Write the report to FILE (created with mode 0600, replaced atomically) instead of
+    /// stdout. Its directory must exist.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// What makes the exit code 1: any unwaived `fail` of a control of this severity or
+    /// higher (`info` < `low` < `medium` < `high` < `critical`), or any unwaived result
+    /// with this status or worse (`warn`: a warn or a fail; `fail`: a fail). Without it,
+    /// any unwaived `fail`. Errors still make it 2.
+    #[arg(long = "fail-on", value_enum, value_name = "SEVERITY|STATUS")]
+    pub fail_on: Option<FailOn>,
+
+    /// The AWS account that imports the findings (`--format asff`); default
+    /// `$AWS_ACCOUNT_ID`.
+    #[arg(
+        long = "aws-account-id",
+        value_name = "ACCOUNT",
+        env = "AWS_ACCOUNT_ID"
+    )]
+    pub aws_account_id: Option<String>,
+
+    /// The AWS Region of the Security Hub that imports the findings (`--format asff`);
+    /// default `$AWS_REGION`, then `$AWS_DEFAULT_REGION`.
+    #[arg(long = "aws-region", value_name = "REGION")]
+    pub aws_region: Option<String>,
+}
+
+/// Report formats of `run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned columns for a person.
+    Table,
+    /// The `bulkhead.report/v1` JSON document.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF consumers).
+    Sarif,
+    /// JUnit XML: one test case per control and target.
+    Junit,
+    /// AWS Security Finding Format: a JSON array of findings for Security Hub.
+    Asff,
+}
+
+/// The threshold of `--fail-on`: a severity, or a status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A `fail` of any control.
+    Info,
+    /// A `fail` of a control of severity low or higher.
+    Low,
+    /// A `fail` of a control of severity medium or higher.
+    Medium,
+    /// A `fail` of a control of severity high or critical.
+    High,
+    /// A `fail` of a critical control.
+    Critical,
+    /// Any `warn` or `fail`.
+    Warn,
+    /// Any `fail` (the default).
+    Fail,
 }
 
 /// Flags every subcommand that runs controls understands.
@@ -162,10 +257,6 @@ pub struct Selection {
     /// TLS client key (default `$DOCKER_CERT_PATH/key.pem`).
     #[arg(long, value_name = "FILE")]
     pub tlskey: Option<PathBuf>,
-
-    /// Output format [default: table, or `[defaults] format` from the configuration].
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
 
     /// Wall-clock limit for one call into a control, in seconds [default: 30, or
     /// `[limits] timeout_secs` from the configuration].

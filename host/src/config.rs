@@ -52,7 +52,7 @@ use clap::ValueEnum;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::cli::{Format, Selection};
+use crate::cli::{Format, ReportFormat, Selection};
 use crate::runner::Limits;
 use crate::waiver::Waiver;
 
@@ -149,9 +149,10 @@ pub const DEFAULT_PROC: &str = "/proc";
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
-    /// `--format`: any value the flag accepts.
+    /// `--format`: any value `run --format` accepts; the listings (`controls`, `fix`,
+    /// ...) use it when it is `table` or `json`.
     #[serde(default, deserialize_with = "value_enum")]
-    pub format: Option<Format>,
+    pub format: Option<ReportFormat>,
     /// `--only`: control ids.
     pub only: Option<Vec<String>>,
     /// `--docker-host`; `$DOCKER_HOST` wins over it.
@@ -175,8 +176,6 @@ pub struct Effective {
     /// The Docker endpoints; empty means the local default (see
     /// [`crate::caps::docker::default_socket`]).
     pub docker_hosts: Vec<String>,
-    /// How to report.
-    pub format: Format,
 }
 
 /// The first of flag, environment, configuration, built-in default.
@@ -208,14 +207,23 @@ impl Defaults {
                 self.docker_host.clone().map(|h| vec![h]),
                 Vec::new(),
             ),
-            format: pick(sel.format, None, self.format, Format::Table),
         }
     }
 
-    /// `--format` of a command outside the selection flags (`rollback`, `plugins
-    /// inspect`): the flag, else `[defaults] format`, else `table`.
+    /// `run --format`: the flag, else `[defaults] format`, else `table`.
+    pub fn report_format(&self, flag: Option<ReportFormat>) -> ReportFormat {
+        pick(flag, None, self.format, ReportFormat::Table)
+    }
+
+    /// `--format` of a listing (`controls`, `plugins`, `fix`, `rollback`): the flag,
+    /// else `[defaults] format` when it is `table` or `json`, else `table`.
     pub fn format(&self, flag: Option<Format>) -> Format {
-        pick(flag, None, self.format, Format::Table)
+        let configured = self.format.and_then(|f| match f {
+            ReportFormat::Table => Some(Format::Table),
+            ReportFormat::Json => Some(Format::Json),
+            _ => None,
+        });
+        pick(flag, None, configured, Format::Table)
     }
 
     fn check(&self) -> Result<(), String> {
@@ -389,7 +397,7 @@ mod tests {
     fn selection(flags: &[&str]) -> Selection {
         let cli = crate::cli::Cli::try_parse_from(["bulkhead", "run"].iter().chain(flags)).unwrap();
         match cli.command {
-            crate::cli::Command::Run(sel) => sel,
+            crate::cli::Command::Run(args) => args.sel,
             other => panic!("parsed as {other:?}"),
         }
     }
@@ -407,7 +415,6 @@ mod tests {
                 root: "/".into(),
                 proc: "/proc".into(),
                 docker_hosts: Vec::new(),
-                format: Format::Table,
             }
         );
     }
@@ -423,11 +430,18 @@ mod tests {
                 root: "/mnt/host".into(),
                 proc: "/mnt/host/proc".into(),
                 docker_hosts: vec!["tcp://config:2375".to_owned()],
-                format: Format::Json,
             }
         );
         assert_eq!(config.defaults.format(None), Format::Json);
         assert_eq!(config.defaults.format(Some(Format::Table)), Format::Table);
+        assert_eq!(config.defaults.report_format(None), ReportFormat::Json);
+        let sarif = Config::parse("[defaults]\nformat = \"sarif\"").unwrap();
+        assert_eq!(sarif.defaults.report_format(None), ReportFormat::Sarif);
+        assert_eq!(
+            sarif.defaults.format(None),
+            Format::Table,
+            "a listing has no SARIF"
+        );
     }
 
     #[test]
@@ -442,8 +456,6 @@ mod tests {
             "/p",
             "--docker-host",
             "unix:///d.sock",
-            "--format",
-            "table",
         ]);
         let eff = config
             .defaults
@@ -455,7 +467,6 @@ mod tests {
                 root: "/r".into(),
                 proc: "/p".into(),
                 docker_hosts: vec!["unix:///d.sock".to_owned()],
-                format: Format::Table,
             }
         );
     }
@@ -476,7 +487,7 @@ mod tests {
     }
 
     #[rstest::rstest]
-    #[case::unknown_format("[defaults]\nformat = \"yaml\"", "expected one of: table, json")]
+    #[case::unknown_format("[defaults]\nformat = \"yaml\"", "expected one of: table, json, sarif")]
     #[case::unknown_key("[defaults]\nfromat = \"json\"", "fromat")]
     #[case::timeout_lives_in_limits("[defaults]\ntimeout_secs = 5", "timeout_secs")]
     #[case::empty_only("[defaults]\nonly = []", "[defaults] only must list control ids")]

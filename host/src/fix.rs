@@ -72,7 +72,8 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     } else {
         Mode::Plan
     };
-    let s = session(&args.sel, mode).await?;
+    let format = app::listing_format(&args.sel, args.format)?;
+    let s = session(&args.sel, mode, format).await?;
     // Computed once: the audit and every remediate call share the same read scope.
     let dockerd_paths = app::dockerd_paths(&s);
     let outcomes = audit_all(&s, &dockerd_paths).await?;
@@ -201,11 +202,11 @@ async fn reaudit(args: &FixArgs, s: &Session, fixes: &[Fixed]) -> anyhow::Result
             tlscacert: args.sel.tlscacert.clone(),
             tlscert: args.sel.tlscert.clone(),
             tlskey: args.sel.tlskey.clone(),
-            format: args.sel.format,
             timeout: args.sel.timeout,
             settings: args.sel.settings.clone(),
         },
         Mode::Audit,
+        s.format,
     )
     .await?;
     let outcomes = audit_all(&fresh, &app::dockerd_paths(&fresh)).await?;

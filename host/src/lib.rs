@@ -18,6 +18,8 @@ pub mod config;
 pub mod date;
 pub mod engine;
 pub mod fix;
+pub mod formats;
+pub mod gate;
 pub mod grants;
 pub mod inspect;
 pub mod journal;

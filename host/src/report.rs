@@ -110,6 +110,15 @@ pub struct ControlEntry {
     pub references: Vec<String>,
     /// How bad a failure is.
     pub severity: &'static str,
+    /// What the control checks (for SARIF, JUnit and ASFF; not in the v1 JSON).
+    #[serde(skip)]
+    pub description: String,
+    /// Why it matters (not in the v1 JSON).
+    #[serde(skip)]
+    pub rationale: String,
+    /// How to fix a failure by hand (not in the v1 JSON).
+    #[serde(skip)]
+    pub remediation: String,
     /// `ok` when the control ran to the end, else `error`.
     pub status: &'static str,
     /// Why the control could not run, when it could not.
@@ -229,6 +238,9 @@ impl Report {
             sha256: control.sha256.clone(),
             references: meta.references.clone(),
             severity: meta.severity,
+            description: meta.description.clone(),
+            rationale: meta.rationale.clone(),
+            remediation: meta.remediation.clone(),
             status: if error.is_some() { "error" } else { "ok" },
             error,
             duration_ms: outcome.elapsed.as_millis().try_into().unwrap_or(u64::MAX),
@@ -288,6 +300,9 @@ impl Report {
             sha256: String::new(),
             references: Vec::new(),
             severity: "info",
+            description: String::new(),
+            rationale: String::new(),
+            remediation: String::new(),
             status: "error",
             error: Some(failure.reason.clone()),
             duration_ms: 0,
@@ -341,8 +356,9 @@ impl Report {
         writeln!(out)
     }
 
-    /// Write the report as a table for a person.
-    pub fn write_table(&self, out: &mut dyn Write) -> io::Result<()> {
+    /// Write the report as a table for a person; `color` paints the status column
+    /// (only for a terminal: see [`crate::formats::use_color`]).
+    pub fn write_table(&self, out: &mut dyn Write, color: bool) -> io::Result<()> {
         let rows: Vec<[String; 4]> = self
             .results
             .iter()
@@ -375,15 +391,19 @@ impl Report {
                 *w = (*w).max(cell.chars().count());
             }
         }
-        for row in std::iter::once(&header).chain(&rows) {
+        for (i, row) in std::iter::once(&header).chain(&rows).enumerate() {
+            let status = format!("{:<w0$}", row[0], w0 = widths[0]);
+            let status = match (color, i.checked_sub(1).map(|r| self.results[r].status)) {
+                (true, Some(s)) => paint(s, &status),
+                _ => status,
+            };
             writeln!(
                 out,
-                "{:<w0$}  {:<w1$}  {:<w2$}  {}",
-                row[0],
+                "{}  {:<w1$}  {:<w2$}  {}",
+                status,
                 row[1],
                 row[2],
                 row[3],
-                w0 = widths[0],
                 w1 = widths[1],
                 w2 = widths[2]
             )?;
@@ -418,6 +438,18 @@ impl Report {
             }
         )
     }
+}
+
+/// `text` (a padded status cell) in the ANSI colour of `status`.
+fn paint(status: &str, text: &str) -> String {
+    let code = match status {
+        "pass" => "32",    // green
+        "fail" => "1;31",  // bold red
+        "warn" => "33",    // yellow
+        "error" => "1;35", // bold magenta
+        _ => "2",          // dim: info, skip
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
 }
 
 /// Text from a control, made safe for a terminal: no escape sequences, one line.
@@ -492,7 +524,7 @@ mod tests {
         assert_eq!(r.exit_code(), code);
         assert_eq!(r.summary.waived, usize::from(active));
         let mut table = Vec::new();
-        r.write_table(&mut table).unwrap();
+        r.write_table(&mut table, false).unwrap();
         let table = String::from_utf8(table).unwrap();
         let row = table.lines().nth(1).unwrap();
         assert!(row.starts_with(status) && row.ends_with(note), "{table}");

@@ -8,6 +8,7 @@
 //!   with its default command, and with the DaemonSet's command, environment, mounts and
 //!   security settings, read from the manifest itself.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -374,4 +375,171 @@ impl Drop for Removal {
     fn drop(&mut self) {
         let _ = Command::new("docker").args(["rm", "-f", &self.0]).output();
     }
+}
+
+const SSM_DOCUMENT: &str = "deploy/aws/bulkhead-run-command.json";
+
+/// Check the document's parameters (every `{{ Name }}` declared, every default and
+/// every value given matching its `allowedPattern` or `allowedValues`) and return its
+/// script with `values` substituted, as Systems Manager would.
+fn ssm_script(values: &[(&str, &str)]) -> String {
+    let checker = r#"
+import json, re, sys
+doc = json.load(open(sys.argv[1]))
+values = json.loads(sys.argv[2])
+assert doc["schemaVersion"] == "2.2", doc["schemaVersion"]
+params = doc["parameters"]
+step = doc["mainSteps"][0]
+assert step["action"] == "aws:runShellScript", step["action"]
+script = "\n".join(step["inputs"]["runCommand"])
+used = set(re.findall(r"\{\{\s*(\w+)\s*\}\}", script))
+assert used <= set(params), f"undeclared parameters: {used - set(params)}"
+def ok(name, value):
+    p = params[name]
+    if "allowedPattern" in p:
+        assert re.fullmatch(p["allowedPattern"], value), f"{name}={value!r} fails {p['allowedPattern']}"
+    if "allowedValues" in p:
+        assert value in p["allowedValues"], f"{name}={value!r} not in {p['allowedValues']}"
+for name, p in params.items():
+    ok(name, p.get("default", ""))
+for name, value in values.items():
+    ok(name, value)
+    script = re.sub(r"\{\{\s*" + name + r"\s*\}\}", lambda _: value, script)
+print(script)
+"#;
+    let values: serde_json::Map<String, Value> = values
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+        .collect();
+    let out = Command::new("python3")
+        .args(["-c", checker])
+        .arg(workspace().join(SSM_DOCUMENT))
+        .arg(Value::Object(values).to_string())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_ssm_document_runs_keeps_reports_and_imports_in_batches() {
+    let work = tempfile::tempdir().unwrap();
+    let reports = work.path().join("reports");
+    // A stand-in `aws` CLI (there is no AWS here) that records how it was called.
+    let bin = work.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let calls = work.path().join("aws-calls");
+    std::fs::write(
+        bin.join("aws"),
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> {}\nfor a in \"$@\"; do case \"$a\" in \
+             file://*) cp \"${{a#file://}}\" {}/batch-$$-$(date +%N).json;; esac; done\necho 0\n",
+            calls.display(),
+            work.path().display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(bin.join("aws"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let script = ssm_script(&[
+        ("BulkheadPath", env!("CARGO_BIN_EXE_bulkhead")),
+        ("ReportDir", reports.to_str().unwrap()),
+        ("S3Uri", "s3://audit-bucket/bulkhead"),
+        ("ImportToSecurityHub", "true"),
+        ("AwsAccountId", "123456789012"),
+        ("AwsRegion", "eu-west-1"),
+    ]);
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .env("XDG_CONFIG_HOME", "/nonexistent-bulkhead-test-config")
+        .env("BULKHEAD_CACHE_DIR", workspace().join("target/test-cache"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "the audit ran: {stderr}");
+
+    // Both reports, private, valid.
+    let files: Vec<PathBuf> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    let json = files
+        .iter()
+        .find(|p| !p.to_string_lossy().ends_with(".asff.json"))
+        .expect("a JSON report");
+    let asff = files
+        .iter()
+        .find(|p| p.to_string_lossy().ends_with(".asff.json"))
+        .expect("an ASFF report");
+    let mode = std::fs::metadata(&reports).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "the report directory is private");
+    let report: Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+    assert_eq!(report["schema"], "bulkhead.report/v1");
+    assert_eq!(report["audit_only"], true);
+    crate::formats::validate("asff", &std::fs::read(asff).unwrap());
+
+    // Copied to S3, then imported in batches of at most 100, each one valid.
+    let calls = std::fs::read_to_string(&calls).unwrap();
+    assert_eq!(calls.matches("s3 cp").count(), 2, "{calls}");
+    assert!(calls.contains("s3://audit-bucket/bulkhead/"), "{calls}");
+    let imports = calls.matches("securityhub batch-import-findings").count();
+    assert!(imports >= 1, "{calls}");
+    assert!(calls.contains("--region eu-west-1"), "{calls}");
+    let batches: Vec<PathBuf> = std::fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("batch-")
+        })
+        .collect();
+    assert_eq!(batches.len(), imports);
+    let total: usize = batches
+        .iter()
+        .map(|b| {
+            let findings: Value = serde_json::from_slice(&std::fs::read(b).unwrap()).unwrap();
+            let n = findings.as_array().unwrap().len();
+            assert!((1..=100).contains(&n), "a batch of {n}");
+            n
+        })
+        .sum();
+    let all: Value = serde_json::from_slice(&std::fs::read(asff).unwrap()).unwrap();
+    let expected = all
+        .as_array()
+        .or_else(|| all["Findings"].as_array())
+        .unwrap()
+        .len();
+    assert_eq!(total, expected, "every finding imported once");
+}
+
+#[test]
+fn the_ssm_document_refuses_values_that_could_break_its_quoting() {
+    let checker = Command::new("python3")
+        .args([
+            "-c",
+            "import json,re,sys; p=json.load(open(sys.argv[1]))['parameters']; \
+             bad={'ReportDir':\"/tmp/x'; rm -rf /; '\",'S3Uri':'s3://b/$(id)',\
+             'AwsRegion':'us-east-1;id','BulkheadPath':'bulkhead'}; \
+             [sys.exit(f'{k} accepted') for k,v in bad.items() \
+              if re.fullmatch(p[k]['allowedPattern'], v)]",
+        ])
+        .arg(workspace().join(SSM_DOCUMENT))
+        .output()
+        .unwrap();
+    assert!(
+        checker.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checker.stderr)
+    );
 }

@@ -12,6 +12,7 @@ mod defaults;
 mod deploy;
 mod dropin;
 mod fix;
+mod formats;
 mod hostile;
 mod plugins;
 mod progress;
