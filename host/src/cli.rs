@@ -144,7 +144,8 @@ pub struct RunArgs {
     /// Report format: `table` for a person (colour only on a terminal, never with
     /// `NO_COLOR` set), `json` (`bulkhead.report/v1`), `sarif` (SARIF 2.1.0, for code
     /// scanning), `junit` (JUnit XML), `asff` (AWS Security Finding Format, for Security
-    /// Hub's BatchImportFindings).
+    /// Hub's BatchImportFindings) [default: table, or `[defaults] format` from the
+    /// configuration].
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
 

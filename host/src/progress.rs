@@ -16,6 +16,8 @@ pub struct Progress<W: Write> {
     total: usize,
     done: usize,
     drawn_at: Instant,
+    /// Characters on the line now, to blank them out at the end.
+    width: usize,
 }
 
 impl Progress<io::Stderr> {
@@ -35,6 +37,7 @@ impl<W: Write> Progress<W> {
             total,
             done: 0,
             drawn_at: Instant::now(),
+            width: 0,
         };
         progress.draw();
         progress
@@ -50,6 +53,7 @@ impl<W: Write> Progress<W> {
 
     fn draw(&mut self) {
         let line = format!("\r[{}/{}] controls done", self.done, self.total);
+        self.width = self.width.max(line.len() - 1);
         self.write(&line);
         self.drawn_at = Instant::now();
     }
@@ -68,9 +72,11 @@ impl<W: Write> Progress<W> {
 }
 
 impl<W: Write> Drop for Progress<W> {
-    /// Erase the line: carriage return, then clear to the end of the line.
+    /// Erase the line: blank it out with spaces and return to its start (no escape
+    /// sequences: `NO_COLOR` users and dumb terminals get none from bulkhead).
     fn drop(&mut self) {
-        self.write("\r\x1b[2K");
+        let blank = format!("\r{}\r", " ".repeat(self.width));
+        self.write(&blank);
     }
 }
 
@@ -90,7 +96,9 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("\r[0/3] controls done"), "{text:?}");
         assert!(text.contains("\r[3/3] controls done"), "{text:?}");
-        assert!(text.ends_with("\r\x1b[2K"), "{text:?}");
+        let blank = format!("\r{}\r", " ".repeat("[3/3] controls done".len()));
+        assert!(text.ends_with(&blank), "{text:?}");
+        assert!(!text.contains('\x1b'), "no escape sequences: {text:?}");
         assert!(!text.contains('\n'), "one line, redrawn: {text:?}");
     }
 

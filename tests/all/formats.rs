@@ -49,8 +49,10 @@ impl Fixture {
         }
     }
 
+    /// `bulkhead run ARGS` with the two controls these fixtures are about.
     fn run(&self, args: &[&str]) -> Run {
-        let mut all = vec!["run"];
+        let only = format!("{TLS},{RAW}");
+        let mut all = vec!["run", "--only", &only];
         all.extend_from_slice(args);
         self.host.run(&all)
     }
