@@ -34,10 +34,10 @@ bulkhead_sdk::audit_control! {
 #[cfg(test)]
 mod tests {
     use bulkhead_sdk::Status;
-    use bulkhead_sdk::testing::FakeHost;
+    use bulkhead_sdk::testing::{self, FakeHost};
 
     fn statuses(host: &FakeHost) -> Vec<Status> {
-        super::audit(host).into_iter().map(|f| f.status).collect()
+        testing::statuses(&super::audit(host))
     }
 
     #[test]

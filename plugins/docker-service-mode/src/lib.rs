@@ -35,7 +35,7 @@ bulkhead_sdk::file_control! {
 #[cfg(test)]
 mod tests {
     use bulkhead_sdk::Status;
-    use bulkhead_sdk::testing::FakeHost;
+    use bulkhead_sdk::testing::{self, FakeHost};
 
     fn accounts() -> FakeHost {
         FakeHost::new()
@@ -52,7 +52,7 @@ mod tests {
     }
 
     fn statuses(host: &FakeHost) -> Vec<Status> {
-        super::audit(host).into_iter().map(|f| f.status).collect()
+        testing::statuses(&super::audit(host))
     }
 
     #[test]

@@ -46,6 +46,11 @@ pub struct FakeHost {
     logs: RefCell<Vec<(Level, String)>>,
 }
 
+/// The statuses of `findings`, in order (for assertions).
+pub fn statuses(findings: &[crate::Finding]) -> Vec<crate::Status> {
+    findings.iter().map(|f| f.status).collect()
+}
+
 /// A container with Docker's defaults: running, not privileged, no cap changes, no user.
 pub fn container(name: &str) -> Container {
     Container {
@@ -133,6 +138,21 @@ impl FakeHost {
     pub fn containers_error(mut self, error: Error) -> Self {
         self.containers = Some(Err(error));
         self
+    }
+
+    /// `/etc/passwd` with `root` (0) and `alice` (1000), `/etc/group` with `root` (0),
+    /// `docker` (998) and `alice` (1000): owners then have names.
+    pub fn with_accounts(self) -> Self {
+        self.file(
+            "/etc/passwd",
+            0o644,
+            "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+        )
+        .file(
+            "/etc/group",
+            0o644,
+            "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
+        )
     }
 
     /// The daemon's `docker info` document (JSON) is `json`.
