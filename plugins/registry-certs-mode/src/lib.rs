@@ -33,51 +33,8 @@ bulkhead_sdk::file_control! {
     locate: |facts| locate::files_in_subdirs(facts, "/etc/docker/certs.d", "registry certificate files"),
 }
 
-#[cfg(test)]
-mod tests {
-    use bulkhead_sdk::Status;
-    use bulkhead_sdk::testing::{self, FakeHost};
-
-    fn accounts() -> FakeHost {
-        FakeHost::new()
-            .file(
-                "/etc/passwd",
-                0o644,
-                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
-            )
-            .file(
-                "/etc/group",
-                0o644,
-                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
-            )
-    }
-
-    fn statuses(host: &FakeHost) -> Vec<Status> {
-        testing::statuses(&super::audit(host))
-    }
-
-    #[test]
-    fn passes_when_the_rule_holds() {
-        let host = accounts().file(
-            "/etc/docker/certs.d/registry.example:5000/ca.crt",
-            0o444,
-            "x",
-        );
-        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
-    }
-
-    #[test]
-    fn fails_when_it_does_not() {
-        let host = accounts().file(
-            "/etc/docker/certs.d/registry.example:5000/ca.crt",
-            0o644,
-            "x",
-        );
-        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
-    }
-
-    #[test]
-    fn skips_when_the_file_is_absent() {
-        assert_eq!(statuses(&accounts()), [Status::Skip]);
-    }
+bulkhead_sdk::file_control_tests! {
+    setup: |h| h,
+    pass: |h| h.file("/etc/docker/certs.d/registry.example:5000/ca.crt", 0o444, "x"),
+    fail: |h| h.file("/etc/docker/certs.d/registry.example:5000/ca.crt", 0o644, "x"),
 }

@@ -522,6 +522,47 @@ macro_rules! file_control {
     };
 }
 
+/// The three unit tests every file control needs, on [`FakeHost`](crate::testing::FakeHost)s
+/// with named accounts: `setup` adds what both cases share (a daemon, say), `pass` and
+/// `fail` the file that must pass and fail; with `setup` alone the file is absent and the
+/// control must skip.
+#[macro_export]
+macro_rules! file_control_tests {
+    (setup: $setup:expr, pass: $pass:expr, fail: $fail:expr $(,)?) => {
+        #[cfg(test)]
+        mod file_control_tests {
+            use $crate::Status;
+            use $crate::testing::{FakeHost, statuses};
+
+            fn host() -> FakeHost {
+                let setup: fn(FakeHost) -> FakeHost = $setup;
+                setup(FakeHost::new().with_accounts())
+            }
+
+            fn check(case: fn(FakeHost) -> FakeHost, want: Status) {
+                let host = case(host());
+                let found = super::audit(&host);
+                assert_eq!(statuses(&found), [want], "{found:?}");
+            }
+
+            #[test]
+            fn passes_when_the_rule_holds() {
+                check($pass, Status::Pass);
+            }
+
+            #[test]
+            fn fails_when_it_does_not() {
+                check($fail, Status::Fail);
+            }
+
+            #[test]
+            fn skips_when_the_file_is_absent() {
+                check(|h| h, Status::Skip);
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

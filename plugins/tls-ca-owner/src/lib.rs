@@ -34,54 +34,8 @@ bulkhead_sdk::file_control! {
     locate: |facts| locate::daemon_option(facts, "tlscacert", "tlscacert", Some("/root/.docker/ca.pem"), "TLS CA certificate"),
 }
 
-#[cfg(test)]
-mod tests {
-    use bulkhead_sdk::Status;
-    use bulkhead_sdk::testing::{self, FakeHost};
-
-    fn accounts() -> FakeHost {
-        FakeHost::new()
-            .file(
-                "/etc/passwd",
-                0o644,
-                "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
-            )
-            .file(
-                "/etc/group",
-                0o644,
-                "root:x:0:\ndocker:x:998:\nalice:x:1000:\n",
-            )
-    }
-
-    fn statuses(host: &FakeHost) -> Vec<Status> {
-        testing::statuses(&super::audit(host))
-    }
-
-    #[test]
-    fn passes_when_the_rule_holds() {
-        let host = accounts()
-            .dockerd(1, "dockerd --tlsverify --tlscacert /etc/docker/tls/ca.pem")
-            .file("/etc/docker/tls/ca.pem", 0o644, "x")
-            .owner("/etc/docker/tls/ca.pem", 0, 0);
-        assert_eq!(statuses(&host), [Status::Pass], "{:?}", super::audit(&host));
-    }
-
-    #[test]
-    fn fails_when_it_does_not() {
-        let host = accounts()
-            .dockerd(1, "dockerd --tlsverify --tlscacert /etc/docker/tls/ca.pem")
-            .file("/etc/docker/tls/ca.pem", 0o644, "x")
-            .owner("/etc/docker/tls/ca.pem", 1000, 1000);
-        assert_eq!(statuses(&host), [Status::Fail], "{:?}", super::audit(&host));
-    }
-
-    #[test]
-    fn skips_when_the_file_is_absent() {
-        assert_eq!(
-            statuses(
-                &accounts().dockerd(1, "dockerd --tlsverify --tlscacert /etc/docker/tls/ca.pem")
-            ),
-            [Status::Skip]
-        );
-    }
+bulkhead_sdk::file_control_tests! {
+    setup: |h| h.dockerd(1, "dockerd --tlsverify --tlscacert /etc/docker/tls/ca.pem"),
+    pass: |h| h.file("/etc/docker/tls/ca.pem", 0o644, "x").owner("/etc/docker/tls/ca.pem", 0, 0),
+    fail: |h| h.file("/etc/docker/tls/ca.pem", 0o644, "x").owner("/etc/docker/tls/ca.pem", 1000, 1000),
 }
