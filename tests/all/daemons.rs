@@ -12,22 +12,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{Container, Host, bulkhead};
+use crate::support::{Container, Host, bulkhead, required_tool};
 
 const SYSTEM: &str = "unix:///var/run/docker.sock";
 const NET_RAW: &str = "container-net-raw-dropped";
 const TLS_KEY: &str = "docker-tls-key-permissions";
 
 fn tool(name: &str) -> Command {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "{name} is needed by these tests: apt-get install {name}"
-    );
-    Command::new(name)
+    required_tool(name, &format!("apt-get install {name}"))
 }
 
 fn openssl(dir: &Path, args: &[&str]) {

@@ -16,20 +16,17 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{Container, Host, LABEL, docker, test_image, workspace};
+use crate::support::{
+    Container, Host, LABEL, docker, import_rootfs, required_tool, test_image, workspace,
+};
 
 const DAEMONSET: &str = "deploy/kubernetes/daemonset.yaml";
 
 fn python_tool(name: &str) -> Command {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "{name} is needed by this test: python3 -m pip install {name} (.ci/run does)"
-    );
-    Command::new(name)
+    required_tool(
+        name,
+        &format!("python3 -m pip install {name} (.ci/run does)"),
+    )
 }
 
 #[test]
@@ -134,23 +131,7 @@ fn base_image() -> &'static str {
             std::fs::create_dir_all(rootfs.join(dir)).unwrap();
         }
         std::fs::write(rootfs.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n").unwrap();
-        let tar = dir.path().join("rootfs.tar");
-        let status = Command::new("tar")
-            .arg("-C")
-            .arg(&rootfs)
-            .arg("-cf")
-            .arg(&tar)
-            .arg(".")
-            .status()
-            .unwrap();
-        assert!(status.success());
-        docker(&[
-            "import",
-            "--change",
-            &format!("LABEL {LABEL}"),
-            tar.to_str().unwrap(),
-            &image,
-        ]);
+        import_rootfs(&rootfs, &image, &[]);
         image
     })
 }

@@ -189,6 +189,38 @@ impl Host {
     }
 }
 
+/// `name` from `PATH`, or a failure saying how to install it (`how`).
+pub fn required_tool(name: &str, how: &str) -> Command {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(found, "{name} is needed by these tests: {how}");
+    Command::new(name)
+}
+
+/// Make image `image` from the directory `rootfs` (`docker import`, no registry), with
+/// the test label and the `changes` (Dockerfile instructions).
+pub fn import_rootfs(rootfs: &Path, image: &str, changes: &[&str]) {
+    let tar = rootfs.with_extension("tar");
+    let status = Command::new("tar")
+        .arg("-C")
+        .arg(rootfs)
+        .arg("-cf")
+        .arg(&tar)
+        .arg(".")
+        .status()
+        .unwrap();
+    assert!(status.success(), "cannot tar {}", rootfs.display());
+    let label = format!("LABEL {LABEL}");
+    let mut args = vec!["import", "--change", &label];
+    for change in changes {
+        args.extend(["--change", change]);
+    }
+    args.extend([tar.to_str().unwrap(), image]);
+    docker(&args);
+}
+
 /// Run `docker` with `args`, panicking with its output on failure.
 pub fn docker(args: &[&str]) -> String {
     let out = Command::new("docker")
@@ -238,25 +270,7 @@ pub fn test_image() -> &'static str {
             .status()
             .expect("cannot run cc to build the test image");
         assert!(status.success(), "building the static test binary failed");
-        let tar = dir.path().join("rootfs.tar");
-        let status = Command::new("tar")
-            .arg("-C")
-            .arg(&rootfs)
-            .arg("-cf")
-            .arg(&tar)
-            .arg(".")
-            .status()
-            .unwrap();
-        assert!(status.success());
-        docker(&[
-            "import",
-            "--change",
-            "CMD [\"/pause\"]",
-            "--change",
-            &format!("LABEL {LABEL}"),
-            tar.to_str().unwrap(),
-            &image,
-        ]);
+        import_rootfs(&rootfs, &image, &["CMD [\"/pause\"]"]);
         image
     })
 }
