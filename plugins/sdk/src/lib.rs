@@ -111,6 +111,7 @@ pub mod facts;
 pub mod files;
 mod finding;
 pub mod mode;
+pub mod runtime;
 pub mod testing;
 
 pub use bindings::bulkhead::plugin::{

@@ -7,6 +7,7 @@
 //! is covered when one of them lists it with a passing and a failing setup.
 
 mod files;
+mod runtime;
 
 use crate::support::{Container, Host, run, workspace};
 
@@ -26,7 +27,10 @@ pub type Fixture = (&'static str, Setup, Setup);
 
 /// Every section's fixtures.
 fn fixtures() -> Vec<&'static Fixture> {
-    files::FIXTURES.iter().collect()
+    files::FIXTURES
+        .iter()
+        .chain(runtime::FIXTURES.iter())
+        .collect()
 }
 
 /// The status `id` gives `case.target` on `host`, and the whole result line.

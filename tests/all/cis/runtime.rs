@@ -1,0 +1,50 @@
+//! Fixtures for CIS section 5 (container runtime): real containers on the real daemon,
+//! created from the local test image and never started (inspect is all a configuration
+//! check needs; `--privileged` ones could not start on these machines anyway). Each
+//! fixture has its own name prefix, so no two collide.
+
+use super::{Case, Fixture};
+use crate::support::Container;
+
+/// (id, passing, failing) for each control of this file.
+pub const FIXTURES: &[Fixture] = &[
+    (
+        "container-host-network-not-shared",
+        |_| created("rt-net-p", &[]),
+        |_| created("rt-net-f", &["--network", "host"]),
+    ),
+    (
+        "container-host-pid-not-shared",
+        |_| created("rt-pid-p", &[]),
+        |_| created("rt-pid-f", &["--pid", "host"]),
+    ),
+    (
+        "container-host-ipc-not-shared",
+        |_| created("rt-ipc-p", &[]),
+        |_| created("rt-ipc-f", &["--ipc", "host"]),
+    ),
+    (
+        "container-host-uts-not-shared",
+        |_| created("rt-uts-p", &[]),
+        |_| created("rt-uts-f", &["--uts", "host"]),
+    ),
+    (
+        "container-host-userns-not-shared",
+        |_| created("rt-userns-p", &[]),
+        |_| created("rt-userns-f", &["--userns", "host"]),
+    ),
+    (
+        "container-not-privileged",
+        |_| created("rt-priv-p", &[]),
+        |_| created("rt-priv-f", &["--privileged"]),
+    ),
+];
+
+/// A created (not started) container with `flags`, named after `prefix`.
+fn created(prefix: &str, flags: &[&str]) -> Case {
+    let c = Container::create(prefix, flags, false);
+    Case {
+        target: c.target(),
+        _container: Some(c),
+    }
+}
