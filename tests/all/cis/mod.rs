@@ -164,7 +164,12 @@ fn controls_are_selected_by_id_cis_item_and_section() {
             .into_iter()
             .map(|(id, _)| id)
             .collect::<Vec<_>>(),
-        ["container-net-raw-dropped", "docker-sock-owner"]
+        // 5.4 has two controls: its NET_RAW note and the broader capability check.
+        [
+            "container-capabilities-restricted",
+            "container-net-raw-dropped",
+            "docker-sock-owner"
+        ]
     );
 
     for flag in ["--only", "--skip"] {

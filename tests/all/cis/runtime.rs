@@ -38,6 +38,36 @@ pub const FIXTURES: &[Fixture] = &[
         |_| created("rt-priv-p", &[]),
         |_| created("rt-priv-f", &["--privileged"]),
     ),
+    (
+        "container-apparmor-profile",
+        |_| created("rt-aa-p", &["--security-opt", "apparmor=docker-default"]),
+        |_| created("rt-aa-f", &["--security-opt", "apparmor=unconfined"]),
+    ),
+    (
+        "container-selinux-options",
+        |_| created("rt-se-p", &["--security-opt", "label=level:s0:c100,c200"]),
+        |_| created("rt-se-f", &["--security-opt", "label=disable"]),
+    ),
+    (
+        "container-seccomp-enabled",
+        |_| created("rt-seccomp-p", &[]),
+        |_| created("rt-seccomp-f", &["--security-opt", "seccomp=unconfined"]),
+    ),
+    (
+        "container-no-new-privileges",
+        |_| created("rt-nnp-p", &["--security-opt", "no-new-privileges"]),
+        |_| created("rt-nnp-f", &["--security-opt", "no-new-privileges=false"]),
+    ),
+    (
+        "container-capabilities-restricted",
+        |_| {
+            created(
+                "rt-caps-p",
+                &["--cap-drop", "ALL", "--cap-add", "NET_BIND_SERVICE"],
+            )
+        },
+        |_| created("rt-caps-f", &["--cap-add", "SYS_ADMIN"]),
+    ),
 ];
 
 /// A created (not started) container with `flags`, named after `prefix`.
