@@ -68,6 +68,41 @@ pub const FIXTURES: &[Fixture] = &[
         },
         |_| created("rt-caps-f", &["--cap-add", "SYS_ADMIN"]),
     ),
+    (
+        "container-memory-limited",
+        |_| created("rt-mem-p", &["--memory", "64m"]),
+        |_| created("rt-mem-f", &[]),
+    ),
+    (
+        "container-cpu-shares-set",
+        |_| created("rt-cpu-p", &["--cpu-shares", "512"]),
+        |_| created("rt-cpu-f", &[]),
+    ),
+    (
+        "container-rootfs-read-only",
+        |_| created("rt-ro-p", &["--read-only"]),
+        |_| created("rt-ro-f", &[]),
+    ),
+    (
+        "container-cgroup-default",
+        |_| created("rt-cg-p", &[]),
+        |_| created("rt-cg-f", &["--cgroup-parent", "/bulkhead-test"]),
+    ),
+    (
+        "container-pids-limited",
+        |_| created("rt-pids-p", &["--pids-limit", "100"]),
+        |_| created("rt-pids-f", &[]),
+    ),
+    (
+        "container-restart-policy-bounded",
+        |_| created("rt-restart-p", &["--restart", "on-failure:5"]),
+        |_| created("rt-restart-f", &["--restart", "always"]),
+    ),
+    (
+        "container-healthcheck",
+        |_| created("rt-health-p", &["--health-cmd", "/pause"]),
+        |_| created("rt-health-f", &["--no-healthcheck"]),
+    ),
 ];
 
 /// A created (not started) container with `flags`, named after `prefix`.
