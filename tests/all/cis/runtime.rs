@@ -103,6 +103,36 @@ pub const FIXTURES: &[Fixture] = &[
         |_| created("rt-health-p", &["--health-cmd", "/pause"]),
         |_| created("rt-health-f", &["--no-healthcheck"]),
     ),
+    (
+        "container-no-sensitive-host-mounts",
+        |_| created("rt-mounts-p", &["-v", "/tmp:/hosttmp:ro"]),
+        |_| created("rt-mounts-f", &["-v", "/etc:/host-etc:ro"]),
+    ),
+    (
+        "container-docker-socket-not-mounted",
+        |_| created("rt-sock-p", &[]),
+        |_| {
+            created(
+                "rt-sock-f",
+                &["-v", "/var/run/docker.sock:/var/run/docker.sock:ro"],
+            )
+        },
+    ),
+    (
+        "container-mount-propagation-not-shared",
+        |_| created("rt-prop-p", &["-v", "/tmp:/hosttmp"]),
+        |_| created("rt-prop-f", &["-v", "/tmp:/hosttmp:shared"]),
+    ),
+    (
+        "container-no-privileged-ports",
+        |_| created("rt-lowport-p", &["-p", "127.0.0.1:8080:80"]),
+        |_| created("rt-lowport-f", &["-p", "127.0.0.1:80:80"]),
+    ),
+    (
+        "container-ports-bound-to-interface",
+        |_| created("rt-bind-p", &["-p", "127.0.0.1:8081:80"]),
+        |_| created("rt-bind-f", &["-p", "8081:80"]),
+    ),
 ];
 
 /// A created (not started) container with `flags`, named after `prefix`.
