@@ -50,6 +50,12 @@ fn every_bundled_control_passes_and_fails_on_its_fixtures() {
     let mut wrong = Vec::new();
     for (id, pass, fail) in fixtures() {
         for (setup, want) in [(pass, "pass"), (fail, "fail")] {
+            // A manual item never passes or fails: both of its fixtures expect `info`.
+            let want = if runtime::MANUAL.contains(id) {
+                "info"
+            } else {
+                want
+            };
             let host = Host::new();
             let case = setup(&host);
             match verdict(&host, id, &case) {

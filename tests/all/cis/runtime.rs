@@ -2,9 +2,22 @@
 //! created from the local test image and never started (inspect is all a configuration
 //! check needs; `--privileged` ones could not start on these machines anyway). Each
 //! fixture has its own name prefix, so no two collide.
+//!
+//! Manual items ([`MANUAL`]) report `info` for both of their fixtures: a container with
+//! nothing to look at and one a person should review.
 
 use super::{Case, Fixture};
 use crate::support::Container;
+
+/// The controls of manual benchmark items: both fixtures expect `info`.
+pub const MANUAL: &[&str] = &[
+    "container-ports-reviewed",
+    "container-host-devices-reviewed",
+    "container-ulimits-reviewed",
+    "container-exec-user-reviewed",
+    "container-image-current",
+    "container-default-bridge-reviewed",
+];
 
 /// (id, passing, failing) for each control of this file.
 pub const FIXTURES: &[Fixture] = &[
@@ -132,6 +145,37 @@ pub const FIXTURES: &[Fixture] = &[
         "container-ports-bound-to-interface",
         |_| created("rt-bind-p", &["-p", "127.0.0.1:8081:80"]),
         |_| created("rt-bind-f", &["-p", "8081:80"]),
+    ),
+    // Manual items: a container with nothing to look at, then one to review; both `info`.
+    (
+        "container-ports-reviewed",
+        |_| created("rt-m-ports-p", &[]),
+        |_| created("rt-m-ports-f", &["-p", "8082:80"]),
+    ),
+    (
+        "container-host-devices-reviewed",
+        |_| created("rt-m-dev-p", &[]),
+        |_| created("rt-m-dev-f", &["--device", "/dev/null:/dev/xnull:r"]),
+    ),
+    (
+        "container-ulimits-reviewed",
+        |_| created("rt-m-ulimit-p", &[]),
+        |_| created("rt-m-ulimit-f", &["--ulimit", "nofile=1024:2048"]),
+    ),
+    (
+        "container-exec-user-reviewed",
+        |_| created("rt-m-exec-p", &["--user", "1000"]),
+        |_| created("rt-m-exec-f", &[]),
+    ),
+    (
+        "container-image-current",
+        |_| created("rt-m-image-p", &[]),
+        |_| created("rt-m-image-f", &[]),
+    ),
+    (
+        "container-default-bridge-reviewed",
+        |_| created("rt-m-bridge-p", &["--network", "none"]),
+        |_| created("rt-m-bridge-f", &[]),
     ),
 ];
 
