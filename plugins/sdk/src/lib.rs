@@ -116,6 +116,7 @@ pub mod files;
 mod finding;
 pub mod manual;
 pub mod mode;
+pub mod runtime;
 pub mod swarm;
 pub mod testing;
 

@@ -132,11 +132,12 @@ pub const FIXTURES: &[Fixture] = &[
 ];
 
 /// Swarm items: this shared daemon is not in swarm mode (and tests must not put it
-/// there), so here they must `skip`; their verdicts are unit-tested on recorded
-/// `docker info` documents.
-pub const ON_A_SWARM: &[(&str, Setup)] = &[
-    ("swarm-managers-minimum", |_| host_case()),
-    ("swarm-autolock", |_| host_case()),
+/// there), so here they give the status listed; their other verdicts are unit-tested on
+/// recorded `docker info` documents.
+pub const ON_A_SWARM: &[(&str, Setup, &str)] = &[
+    ("swarm-managers-minimum", |_| host_case(), "skip"),
+    ("swarm-autolock", |_| host_case(), "skip"),
+    ("swarm-mode-disabled", |_| host_case(), "pass"),
 ];
 
 fn host_case() -> Case {

@@ -7,11 +7,13 @@
 //! passing and a failing setup. For a manual item (its reference ends in `(manual)`) both
 //! setups must give `info`; a failing setup may give `warn` where the control cannot know
 //! (who is trusted) and says so. Controls whose verdict needs a daemon state the shared
-//! test daemon must not take (swarm mode) are listed in `host::ON_A_SWARM` instead: here
-//! they must `skip`, and their pass/fail is unit-tested on recorded `docker info`.
+//! test daemon must not take (swarm mode) are listed in `host::ON_A_SWARM` instead, with
+//! the status they must give here; their other verdicts are unit-tested on recorded
+//! `docker info`.
 
 mod files;
 mod host;
+mod runtime;
 
 use crate::support::{Container, Host, run, workspace};
 
@@ -33,6 +35,7 @@ pub type Fixture = (&'static str, Setup, Setup);
 fn fixtures() -> Vec<&'static Fixture> {
     files::FIXTURES
         .iter()
+        .chain(runtime::FIXTURES.iter())
         .chain(host::FIXTURES.iter())
         .collect()
 }
@@ -88,8 +91,8 @@ fn every_bundled_control_passes_and_fails_on_its_fixtures() {
             check(id, *fail, &["fail", "warn"], "failing");
         }
     }
-    for (id, setup) in host::ON_A_SWARM {
-        check(id, *setup, &["skip"], "off-swarm");
+    for (id, setup, want) in host::ON_A_SWARM {
+        check(id, *setup, &[want], "off-swarm");
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
@@ -100,7 +103,7 @@ fn every_bundled_control_has_fixtures_cis_metadata_and_a_doc_header() {
     let mut missing = Vec::new();
     for control in listed["controls"].as_array().unwrap() {
         let id = control["id"].as_str().unwrap();
-        let swarm_only = host::ON_A_SWARM.iter().any(|(f, _)| *f == id);
+        let swarm_only = host::ON_A_SWARM.iter().any(|(f, ..)| *f == id);
         if !swarm_only && !fixtures().iter().any(|(f, ..)| *f == id) {
             missing.push(format!(
                 "{id}: no passing/failing fixture in tests/all/cis/"
@@ -139,7 +142,7 @@ fn every_bundled_control_has_fixtures_cis_metadata_and_a_doc_header() {
     }
     // A fixture for a control that no longer exists is a mistake too.
     let fixture_ids = fixtures().into_iter().map(|(id, ..)| *id);
-    for id in fixture_ids.chain(host::ON_A_SWARM.iter().map(|(id, _)| *id)) {
+    for id in fixture_ids.chain(host::ON_A_SWARM.iter().map(|(id, ..)| *id)) {
         if !listed["controls"]
             .as_array()
             .unwrap()
@@ -198,7 +201,12 @@ fn controls_are_selected_by_id_cis_item_and_section() {
             .into_iter()
             .map(|(id, _)| id)
             .collect::<Vec<_>>(),
-        ["container-net-raw-dropped", "docker-sock-owner"]
+        // 5.4 has two controls: its NET_RAW note and the broader capability check.
+        [
+            "container-capabilities-restricted",
+            "container-net-raw-dropped",
+            "docker-sock-owner"
+        ]
     );
 
     for flag in ["--only", "--skip"] {

@@ -1,0 +1,169 @@
+//! # `container-apparmor-profile`: CIS Docker Benchmark v1.6.0 5.2
+//!
+//! ### What it checks
+//! Where AppArmor applies, every container must run confined by an AppArmor profile: not
+//! `--security-opt apparmor=unconfined` (either spelling, `=` or `:`), and not privileged
+//! without an explicit profile (Docker runs privileged containers unconfined).
+//!
+//! An explicit profile passes. Otherwise the daemon's `docker-default` profile applies when
+//! `docker info` lists AppArmor among its security options (or the inspect document names
+//! the applied `AppArmorProfile`); on a host without AppArmor (an SELinux distribution, for
+//! example) the item does not apply and the container gets a `skip` saying so.
+//!
+//! Every container is judged, running or not (like `docker ps --all`), from its full
+//! inspect document; no containers gives one `skip`.
+//!
+//! ### Why it matters
+//! AppArmor limits what a container's processes may do to files, mounts, and the kernel
+//! interfaces a breakout needs, even when they run as root; unconfined, one bug in the
+//! workload or the runtime is one step closer to the host.
+//!
+//! ### Remediation
+//! Recreate the container without `--security-opt apparmor=unconfined` and without
+//! `--privileged`, or with `--security-opt apparmor=<profile>` naming a loaded profile.
+//! bulkhead cannot change this setting of an existing container: `bulkhead fix` names the
+//! flag to recreate it with.
+//!
+//! ### Example
+//! On an AppArmor host, a container created with `docker create --name web --security-opt
+//! apparmor:unconfined nginx` yields
+//!
+//! ```text
+//! fail  container:web
+//!       container web runs unconfined by AppArmor (--security-opt apparmor=unconfined)
+//!       security-opt=apparmor:unconfined apparmor-profile= state=created
+//! ```
+
+use bulkhead_sdk::Finding;
+use bulkhead_sdk::runtime::Inspected;
+
+bulkhead_sdk::container_control! {
+    id: "container-apparmor-profile",
+    cis: "5.2",
+    title: "Containers run under an AppArmor profile",
+    description: "Where AppArmor applies, every container must run confined by an AppArmor profile: not `--security-opt apparmor=unconfined` (either spelling, `=` or `:`), and not privileged without an explicit profile (Docker runs privileged containers unconfined).",
+    rationale: "AppArmor limits what a container's processes may do to files, mounts, and the kernel interfaces a breakout needs, even when they run as root; unconfined, one bug in the workload or the runtime is one step closer to the host.",
+    remediation: "Recreate the container without `--security-opt apparmor=unconfined` and without `--privileged`, or with `--security-opt apparmor=<profile>` naming a loaded profile.",
+    severity: Medium,
+    fix: "without --security-opt apparmor=unconfined (or with --security-opt apparmor=docker-default)",
+    judge: judge,
+}
+
+/// See the crate doc for the order of the rules.
+pub fn judge(doc: &Inspected) -> Finding {
+    let name = doc.name();
+    let explicit = doc.security_opt("apparmor");
+    let applied = doc.str("/AppArmorProfile");
+    let target = doc.target();
+    let finding = if explicit.contains(&"unconfined") || applied == "unconfined" {
+        Finding::fail(
+            target,
+            format!(
+                "container {name} runs unconfined by AppArmor (--security-opt apparmor=unconfined)"
+            ),
+        )
+    } else if let Some(profile) = explicit.first() {
+        Finding::pass(
+            target,
+            format!("container {name} runs under AppArmor profile {profile}"),
+        )
+    } else if doc.bool("/HostConfig/Privileged") {
+        Finding::fail(
+            target,
+            format!(
+                "container {name} is privileged without an AppArmor profile, so Docker runs it unconfined"
+            ),
+        )
+    } else if !applied.is_empty() {
+        Finding::pass(
+            target,
+            format!("container {name} runs under AppArmor profile {applied}"),
+        )
+    } else {
+        match doc.daemon_security_option("apparmor") {
+            Some(true) => Finding::pass(
+                target,
+                format!(
+                    "container {name} gets the daemon's default AppArmor profile (docker-default)"
+                ),
+            ),
+            Some(false) => Finding::skip(
+                target,
+                format!(
+                    "AppArmor is not enabled on this host (docker info lists no apparmor security option): no profile can apply to container {name}; the item does not apply"
+                ),
+            ),
+            None => Finding::error(
+                target,
+                format!(
+                    "cannot tell whether AppArmor applies to container {name}: docker info is unavailable"
+                ),
+            ),
+        }
+    };
+    finding
+        .with_evidence("security-opt", doc.security_opts())
+        .with_evidence("apparmor-profile", applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::runtime::inspected;
+    use bulkhead_sdk::testing::{FakeHost, container};
+    use bulkhead_sdk::{Status, Target};
+
+    #[rstest::rstest]
+    #[case::unconfined(
+        r#"{"Name":"/w","HostConfig":{"SecurityOpt":["apparmor=unconfined"]}}"#,
+        r#"{"SecurityOptions":["name=apparmor","name=seccomp,profile=default"]}"#,
+        Status::Fail
+    )]
+    #[case::unconfined_colon(
+        r#"{"Name":"/w","HostConfig":{"SecurityOpt":["apparmor:unconfined"]}}"#,
+        r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#,
+        Status::Fail
+    )]
+    #[case::applied_unconfined(
+        r#"{"Name":"/w","HostConfig":{},"AppArmorProfile":"unconfined"}"#,
+        r#"{"SecurityOptions":["name=apparmor","name=seccomp,profile=default"]}"#,
+        Status::Fail
+    )]
+    #[case::privileged(
+        r#"{"Name":"/w","HostConfig":{"Privileged":true}}"#,
+        r#"{"SecurityOptions":["name=apparmor","name=seccomp,profile=default"]}"#,
+        Status::Fail
+    )]
+    #[case::explicit_profile(r#"{"Name":"/w","HostConfig":{"SecurityOpt":["apparmor=docker-default"],"Privileged":true}}"#, r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#, Status::Pass)]
+    #[case::default_on_apparmor_host(
+        r#"{"Name":"/w","HostConfig":{}}"#,
+        r#"{"SecurityOptions":["name=apparmor","name=seccomp,profile=default"]}"#,
+        Status::Pass
+    )]
+    #[case::applied_default(
+        r#"{"Name":"/w","HostConfig":{},"AppArmorProfile":"docker-default"}"#,
+        r#"null"#,
+        Status::Pass
+    )]
+    #[case::no_apparmor_on_host(
+        r#"{"Name":"/w","HostConfig":{}}"#,
+        r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#,
+        Status::Skip
+    )]
+    #[case::info_unknown(r#"{"Name":"/w","HostConfig":{}}"#, r#"null"#, Status::Error)]
+    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
+        let got = super::judge(&inspected(inspect, info));
+        assert_eq!(got.status, want, "{}", got.message);
+        assert_eq!(got.target, Target::container("w"));
+    }
+
+    #[test]
+    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
+        let host = FakeHost::new()
+            .container(container("web"))
+            .container(container("db"));
+        assert_eq!(super::audit(&host).len(), 2);
+        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
+        let err = super::remediate(Target::container("web")).unwrap_err();
+        assert!(format!("{err:?}").contains("without --security-opt apparmor=unconfined (or with --security-opt apparmor=docker-default)"), "{err:?}");
+    }
+}

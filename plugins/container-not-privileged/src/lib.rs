@@ -1,0 +1,101 @@
+//! # `container-not-privileged`: CIS Docker Benchmark v1.6.0 5.5
+//!
+//! ### What it checks
+//! A container's `HostConfig.Privileged` must be false (no `docker run --privileged`).
+//!
+//! A privileged container also gets every capability, every host device, and no AppArmor,
+//! SELinux or seccomp confinement; those items report it as well.
+//!
+//! Every container is judged, running or not (like `docker ps --all`), from its full
+//! inspect document; no containers gives one `skip`.
+//!
+//! ### Why it matters
+//! A privileged container has every capability, every host device and no LSM or seccomp
+//! confinement: root in it is, for practical purposes, root on the host (mount the host
+//! disk, load kernel modules).
+//!
+//! ### Remediation
+//! Recreate the container without `--privileged`, adding only the capabilities
+//! (`--cap-add`) and devices (`--device`) it really needs. bulkhead cannot change this
+//! setting of an existing container: `bulkhead fix` names the flag to recreate it with.
+//!
+//! ### Example
+//! A container created with `docker create --name ci --privileged docker:dind` yields
+//!
+//! ```text
+//! fail  container:ci
+//!       container ci is privileged: every capability, every host device, no AppArmor/SELinux/seccomp confinement
+//!       privileged=true state=created
+//! ```
+
+use bulkhead_sdk::Finding;
+use bulkhead_sdk::runtime::Inspected;
+
+bulkhead_sdk::container_control! {
+    id: "container-not-privileged",
+    cis: "5.5",
+    title: "Containers are not privileged",
+    description: "A container's `HostConfig.Privileged` must be false (no `docker run --privileged`).",
+    rationale: "A privileged container has every capability, every host device and no LSM or seccomp confinement: root in it is, for practical purposes, root on the host (mount the host disk, load kernel modules).",
+    remediation: "Recreate the container without `--privileged`, adding only the capabilities (`--cap-add`) and devices (`--device`) it really needs.",
+    severity: Critical,
+    fix: "without --privileged",
+    judge: judge,
+}
+
+/// `HostConfig.Privileged` true fails.
+pub fn judge(doc: &Inspected) -> Finding {
+    let name = doc.name();
+    let privileged = doc.bool("/HostConfig/Privileged");
+    let finding = if privileged {
+        Finding::fail(
+            doc.target(),
+            format!(
+                "container {name} is privileged: every capability, every host device, no \
+                 AppArmor/SELinux/seccomp confinement"
+            ),
+        )
+    } else {
+        Finding::pass(doc.target(), format!("container {name} is not privileged"))
+    };
+    finding.with_evidence("privileged", privileged.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::runtime::inspected;
+    use bulkhead_sdk::testing::{FakeHost, container};
+    use bulkhead_sdk::{Status, Target};
+
+    #[rstest::rstest]
+    #[case::privileged(
+        r#"{"Name":"/w","HostConfig":{"Privileged":true}}"#,
+        r#"null"#,
+        Status::Fail
+    )]
+    #[case::not_privileged(
+        r#"{"Name":"/w","HostConfig":{"Privileged":false}}"#,
+        r#"null"#,
+        Status::Pass
+    )]
+    #[case::absent(r#"{"Name":"/w"}"#, r#"null"#, Status::Pass)]
+    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
+        let got = super::judge(&inspected(inspect, info));
+        assert_eq!(got.status, want, "{}", got.message);
+        assert_eq!(got.target, Target::container("w"));
+    }
+
+    #[test]
+    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
+        let host = FakeHost::new()
+            .container(container("web"))
+            .container(container("db"));
+        assert_eq!(super::audit(&host).len(), 2);
+        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
+        let err = super::remediate(Target::container("web")).unwrap_err();
+        assert!(
+            format!("{err:?}").contains("without --privileged"),
+            "{err:?}"
+        );
+    }
+}

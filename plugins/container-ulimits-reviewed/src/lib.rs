@@ -1,0 +1,125 @@
+//! # `container-ulimits-reviewed`: CIS Docker Benchmark v1.6.0 5.19
+//!
+//! ### What it checks
+//! Shows, per container, the ulimits it sets at run time (`HostConfig.Ulimits`,
+//! `--ulimit`), for a person to confirm each override of the daemon's defaults is needed.
+//! Containers without overrides use the daemon's `default-ulimits`.
+//!
+//! This is a manual benchmark item: the control never passes or fails, it reports `info`
+//! per container with the facts a person should look at.
+//!
+//! Every container is judged, running or not (like `docker ps --all`), from its full
+//! inspect document; no containers gives one `skip`.
+//!
+//! ### Why it matters
+//! Ulimits bound what one container can take (open files, processes, locked memory); an
+//! override raises or lowers that for one container, which should be a deliberate choice.
+//!
+//! ### Remediation
+//! Set ulimits in the daemon (`--default-ulimit`) and override them per container
+//! (`--ulimit`) only where needed. Nothing is changed automatically: this is a manual item.
+//!
+//! ### Example
+//! A container created with `docker create --name db --ulimit nofile=1048576:1048576
+//! postgres` yields
+//!
+//! ```text
+//! info  container:db
+//!       container db overrides the daemon's default ulimits: nofile=1048576:1048576; check each is needed
+//!       ulimits=nofile=1048576:1048576 state=created
+//! ```
+
+use bulkhead_sdk::Finding;
+use bulkhead_sdk::runtime::Inspected;
+
+bulkhead_sdk::container_control! {
+    id: "container-ulimits-reviewed",
+    cis: "5.19 (manual)",
+    title: "Default ulimits overridden only where needed (manual review)",
+    description: "Shows, per container, the ulimits it sets at run time (`HostConfig.Ulimits`, `--ulimit`), for a person to confirm each override of the daemon's defaults is needed. Containers without overrides use the daemon's `default-ulimits`.",
+    rationale: "Ulimits bound what one container can take (open files, processes, locked memory); an override raises or lowers that for one container, which should be a deliberate choice.",
+    remediation: "Set ulimits in the daemon (`--default-ulimit`) and override them per container (`--ulimit`) only where needed.",
+    severity: Info,
+    fix: "overriding ulimits (--ulimit) only where needed",
+    judge: judge,
+}
+
+/// Always `info`, with the ulimits.
+pub fn judge(doc: &Inspected) -> Finding {
+    let name = doc.name();
+    let ulimits: Vec<String> = doc
+        .value("/HostConfig/Ulimits")
+        .and_then(|v| v.as_array())
+        .map(|all| {
+            all.iter()
+                .map(|u| {
+                    let name = u.get("Name").and_then(|v| v.as_str()).unwrap_or_default();
+                    let soft = u.get("Soft").and_then(|v| v.as_i64()).unwrap_or_default();
+                    let hard = u.get("Hard").and_then(|v| v.as_i64()).unwrap_or_default();
+                    format!("{name}={soft}:{hard}")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let message = if ulimits.is_empty() {
+        format!("container {name} uses the daemon's default ulimits")
+    } else {
+        format!(
+            "container {name} overrides the daemon's default ulimits: {}; check each is needed",
+            ulimits.join(", ")
+        )
+    };
+    Finding::info(doc.target(), message).with_evidence("ulimits", ulimits.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::runtime::inspected;
+    use bulkhead_sdk::testing::{FakeHost, container};
+    use bulkhead_sdk::{Status, Target};
+
+    #[rstest::rstest]
+    #[case::overridden(
+        r#"{"Name":"/w","HostConfig":{"Ulimits":[{"Name":"nofile","Soft":1024,"Hard":2048}]}}"#,
+        r#"null"#,
+        Status::Info
+    )]
+    #[case::none(
+        r#"{"Name":"/w","HostConfig":{"Ulimits":[]}}"#,
+        r#"null"#,
+        Status::Info
+    )]
+    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
+        let got = super::judge(&inspected(inspect, info));
+        assert_eq!(got.status, want, "{}", got.message);
+        assert_eq!(got.target, Target::container("w"));
+    }
+
+    #[test]
+    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
+        let host = FakeHost::new()
+            .container(container("web"))
+            .container(container("db"));
+        assert_eq!(super::audit(&host).len(), 2);
+        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
+        let err = super::remediate(Target::container("web")).unwrap_err();
+        assert!(
+            format!("{err:?}").contains("overriding ulimits (--ulimit) only where needed"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn shows_the_overrides() {
+        let doc =
+            r#"{"Name":"/w","HostConfig":{"Ulimits":[{"Name":"nofile","Soft":1024,"Hard":2048}]}}"#;
+        let got = super::judge(&inspected(doc, "null"));
+        assert_eq!(got.evidence("ulimits"), Some("nofile=1024:2048"));
+        let got = super::judge(&inspected(r#"{"Name":"/w"}"#, "null"));
+        assert!(
+            got.message.contains("daemon's default ulimits"),
+            "{}",
+            got.message
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! Fixtures for CIS section 5 (container runtime): real containers on the real daemon,
+//! created from the local test image and never started (inspect is all a configuration
+//! check needs; `--privileged` ones could not start on these machines anyway). Each
+//! fixture has its own name prefix, so no two collide.
+//!
+//! Manual items (their reference ends in `(manual)`) report `info` for both of their
+//! fixtures: a container with nothing to look at and one a person should review.
+
+use super::{Case, Fixture};
+use crate::support::Container;
+
+/// (id, passing, failing) for each control of this file.
+pub const FIXTURES: &[Fixture] = &[
+    (
+        "container-host-network-not-shared",
+        |_| created("rt-net-p", &[]),
+        |_| created("rt-net-f", &["--network", "host"]),
+    ),
+    (
+        "container-host-pid-not-shared",
+        |_| created("rt-pid-p", &[]),
+        |_| created("rt-pid-f", &["--pid", "host"]),
+    ),
+    (
+        "container-host-ipc-not-shared",
+        |_| created("rt-ipc-p", &[]),
+        |_| created("rt-ipc-f", &["--ipc", "host"]),
+    ),
+    (
+        "container-host-uts-not-shared",
+        |_| created("rt-uts-p", &[]),
+        |_| created("rt-uts-f", &["--uts", "host"]),
+    ),
+    (
+        "container-host-userns-not-shared",
+        |_| created("rt-userns-p", &[]),
+        |_| created("rt-userns-f", &["--userns", "host"]),
+    ),
+    (
+        "container-not-privileged",
+        |_| created("rt-priv-p", &[]),
+        |_| created("rt-priv-f", &["--privileged"]),
+    ),
+    (
+        "container-apparmor-profile",
+        |_| created("rt-aa-p", &["--security-opt", "apparmor=docker-default"]),
+        |_| created("rt-aa-f", &["--security-opt", "apparmor=unconfined"]),
+    ),
+    (
+        "container-selinux-options",
+        |_| created("rt-se-p", &["--security-opt", "label=level:s0:c100,c200"]),
+        |_| created("rt-se-f", &["--security-opt", "label=disable"]),
+    ),
+    (
+        "container-seccomp-enabled",
+        |_| created("rt-seccomp-p", &[]),
+        |_| created("rt-seccomp-f", &["--security-opt", "seccomp=unconfined"]),
+    ),
+    (
+        "container-no-new-privileges",
+        |_| created("rt-nnp-p", &["--security-opt", "no-new-privileges"]),
+        |_| created("rt-nnp-f", &["--security-opt", "no-new-privileges=false"]),
+    ),
+    (
+        "container-capabilities-restricted",
+        |_| {
+            created(
+                "rt-caps-p",
+                &["--cap-drop", "ALL", "--cap-add", "NET_BIND_SERVICE"],
+            )
+        },
+        |_| created("rt-caps-f", &["--cap-add", "SYS_ADMIN"]),
+    ),
+    (
+        "container-memory-limited",
+        |_| created("rt-mem-p", &["--memory", "64m"]),
+        |_| created("rt-mem-f", &[]),
+    ),
+    (
+        "container-cpu-shares-set",
+        |_| created("rt-cpu-p", &["--cpu-shares", "512"]),
+        |_| created("rt-cpu-f", &[]),
+    ),
+    (
+        "container-rootfs-read-only",
+        |_| created("rt-ro-p", &["--read-only"]),
+        |_| created("rt-ro-f", &[]),
+    ),
+    (
+        "container-cgroup-default",
+        |_| created("rt-cg-p", &[]),
+        |_| created("rt-cg-f", &["--cgroup-parent", "/bulkhead-test"]),
+    ),
+    (
+        "container-pids-limited",
+        |_| created("rt-pids-p", &["--pids-limit", "100"]),
+        |_| created("rt-pids-f", &[]),
+    ),
+    (
+        "container-restart-policy-bounded",
+        |_| created("rt-restart-p", &["--restart", "on-failure:5"]),
+        |_| created("rt-restart-f", &["--restart", "always"]),
+    ),
+    (
+        "container-healthcheck",
+        |_| created("rt-health-p", &["--health-cmd", "/pause"]),
+        |_| created("rt-health-f", &["--no-healthcheck"]),
+    ),
+    (
+        "container-no-sensitive-host-mounts",
+        |_| created("rt-mounts-p", &["-v", "/tmp:/hosttmp:ro"]),
+        |_| created("rt-mounts-f", &["-v", "/etc:/host-etc:ro"]),
+    ),
+    (
+        "container-docker-socket-not-mounted",
+        |_| created("rt-sock-p", &[]),
+        |_| {
+            created(
+                "rt-sock-f",
+                &["-v", "/var/run/docker.sock:/var/run/docker.sock:ro"],
+            )
+        },
+    ),
+    (
+        "container-mount-propagation-not-shared",
+        |_| created("rt-prop-p", &["-v", "/tmp:/hosttmp"]),
+        |_| created("rt-prop-f", &["-v", "/tmp:/hosttmp:shared"]),
+    ),
+    (
+        "container-no-privileged-ports",
+        |_| created("rt-lowport-p", &["-p", "127.0.0.1:8080:80"]),
+        |_| created("rt-lowport-f", &["-p", "127.0.0.1:80:80"]),
+    ),
+    (
+        "container-ports-bound-to-interface",
+        |_| created("rt-bind-p", &["-p", "127.0.0.1:8081:80"]),
+        |_| created("rt-bind-f", &["-p", "8081:80"]),
+    ),
+    // Manual items: a container with nothing to look at, then one to review; both `info`.
+    (
+        "container-ports-reviewed",
+        |_| created("rt-m-ports-p", &[]),
+        |_| created("rt-m-ports-f", &["-p", "8082:80"]),
+    ),
+    (
+        "container-host-devices-reviewed",
+        |_| created("rt-m-dev-p", &[]),
+        |_| created("rt-m-dev-f", &["--device", "/dev/null:/dev/xnull:r"]),
+    ),
+    (
+        "container-ulimits-reviewed",
+        |_| created("rt-m-ulimit-p", &[]),
+        |_| created("rt-m-ulimit-f", &["--ulimit", "nofile=1024:2048"]),
+    ),
+    (
+        "container-exec-user-reviewed",
+        |_| created("rt-m-exec-p", &["--user", "1000"]),
+        |_| created("rt-m-exec-f", &[]),
+    ),
+    (
+        "container-image-current",
+        |_| created("rt-m-image-p", &[]),
+        |_| created("rt-m-image-f", &[]),
+    ),
+    (
+        "container-default-bridge-reviewed",
+        |_| created("rt-m-bridge-p", &["--network", "none"]),
+        |_| created("rt-m-bridge-f", &[]),
+    ),
+];
+
+/// A created (not started) container with `flags`, named after `prefix`.
+fn created(prefix: &str, flags: &[&str]) -> Case {
+    let c = Container::create(prefix, flags, false);
+    Case {
+        target: c.target(),
+        _container: Some(c),
+    }
+}
