@@ -95,6 +95,8 @@
 //! - [`files`]: ownership and permission rules for the host's files, and the
 //!   [`file_control!`] macro that writes a whole file control from one.
 //! - [`dockerd`] and [`daemon`]: dockerd options from its command line and `daemon.json`.
+//! - [`options`]: daemon options judged per daemon (CIS section 2), and the
+//!   [`option_control!`] macro that writes a whole daemon control from a rule.
 //! - [`testing`]: an in-memory [`Facts`]/[`Admin`] host for unit tests.
 
 #![deny(missing_docs)]
@@ -111,6 +113,7 @@ pub mod facts;
 pub mod files;
 mod finding;
 pub mod mode;
+pub mod options;
 pub mod testing;
 
 pub use bindings::bulkhead::plugin::{

@@ -40,6 +40,7 @@ pub struct FakeHost {
     fs: FakeFs,
     dockerd: Option<Result<Vec<DaemonProcess>, Error>>,
     containers: Option<Result<Vec<Container>, Error>>,
+    info: Option<Result<String, Error>>,
     admin_error: Option<Error>,
     calls: RefCell<Vec<AdminCall>>,
     logs: RefCell<Vec<(Level, String)>>,
@@ -134,6 +135,12 @@ impl FakeHost {
         self
     }
 
+    /// Answer `docker.info` with this document (JSON), or this error.
+    pub fn docker_info(mut self, info: Result<&str, Error>) -> Self {
+        self.info = Some(info.map(str::to_owned));
+        self
+    }
+
     /// Make every mutating call fail with `error` (it is still recorded).
     pub fn admin_error(mut self, error: Error) -> Self {
         self.admin_error = Some(error);
@@ -210,6 +217,9 @@ impl Facts for FakeHost {
     }
 
     fn info(&self) -> Result<String, Error> {
+        if let Some(info) = &self.info {
+            return info.clone();
+        }
         self.containers()?;
         Ok(r#"{"ServerVersion":"fake"}"#.to_owned())
     }
