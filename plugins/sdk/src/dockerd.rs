@@ -24,7 +24,7 @@ use std::fmt;
 pub const DEFAULT_CONFIG_FILE: &str = "/etc/docker/daemon.json";
 
 /// dockerd's one-letter shorthands: (long name, shorthand, whether it is a boolean flag).
-const SHORTHANDS: [(&str, char, bool); 7] = [
+const SHORTHANDS: [(&str, char, bool); 8] = [
     ("host", 'H', false),
     ("debug", 'D', true),
     ("group", 'G', false),
@@ -32,6 +32,7 @@ const SHORTHANDS: [(&str, char, bool); 7] = [
     ("bridge", 'b', false),
     ("pidfile", 'p', false),
     ("graph", 'g', false),
+    ("storage-driver", 's', false),
 ];
 
 /// A daemon's command line, parsed lazily per option.
@@ -336,6 +337,14 @@ mod tests {
     #[case::not_in_value_cluster("dockerd -HD", None)]
     fn debug_flag(#[case] line: &str, #[case] expected: Option<bool>) {
         assert_eq!(cmd(line).flag("debug"), expected);
+    }
+
+    #[rstest]
+    #[case::short("dockerd -s aufs", Some("aufs"))]
+    #[case::attached("dockerd -saufs", Some("aufs"))]
+    #[case::long("dockerd --storage-driver=overlay2", Some("overlay2"))]
+    fn storage_driver_shorthand(#[case] line: &str, #[case] expected: Option<&str>) {
+        assert_eq!(cmd(line).value("storage-driver"), expected);
     }
 
     #[rstest]

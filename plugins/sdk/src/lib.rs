@@ -98,6 +98,8 @@
 //! - [`manual`]: benchmark items a person must judge, reported as `info`.
 //! - [`swarm`]: the daemon's swarm state, for the swarm items.
 //! - [`dockerd`] and [`daemon`]: dockerd options from its command line and `daemon.json`.
+//! - [`options`]: daemon options judged per daemon (CIS section 2), and the
+//!   [`option_control!`] macro that writes a whole daemon control from a rule.
 //! - [`testing`]: an in-memory [`Facts`]/[`Admin`] host for unit tests.
 
 #![deny(missing_docs)]
@@ -116,6 +118,7 @@ pub mod files;
 mod finding;
 pub mod manual;
 pub mod mode;
+pub mod options;
 pub mod runtime;
 pub mod swarm;
 pub mod testing;

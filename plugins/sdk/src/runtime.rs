@@ -401,7 +401,7 @@ pub fn refuse(id: &str, target: &Target, fix: &str) -> Error {
 /// Write a whole container control from a judge: metadata, audit over every container,
 /// remediate (refused with the `docker run` flag to use), exported as the component.
 ///
-/// ```ignore
+/// ```text
 /// bulkhead_sdk::container_control! {
 ///     id: "container-not-privileged",
 ///     cis: "5.5",

@@ -11,6 +11,7 @@
 //! the status they must give here; their other verdicts are unit-tested on recorded
 //! `docker info`.
 
+mod daemon;
 mod files;
 mod host;
 mod runtime;
@@ -35,6 +36,7 @@ pub type Fixture = (&'static str, Setup, Setup);
 fn fixtures() -> Vec<&'static Fixture> {
     files::FIXTURES
         .iter()
+        .chain(daemon::FIXTURES.iter())
         .chain(runtime::FIXTURES.iter())
         .chain(host::FIXTURES.iter())
         .collect()

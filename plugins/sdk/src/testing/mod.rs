@@ -40,8 +40,8 @@ pub struct FakeHost {
     fs: FakeFs,
     dockerd: Option<Result<Vec<DaemonProcess>, Error>>,
     containers: Option<Result<Vec<Container>, Error>>,
+    info: Option<Result<String, Error>>,
     admin_error: Option<Error>,
-    info: Option<String>,
     calls: RefCell<Vec<AdminCall>>,
     logs: RefCell<Vec<(Level, String)>>,
 }
@@ -157,7 +157,13 @@ impl FakeHost {
 
     /// The daemon's `docker info` document (JSON) is `json`.
     pub fn info_json(mut self, json: &str) -> Self {
-        self.info = Some(json.to_owned());
+        self.info = Some(Ok(json.to_owned()));
+        self
+    }
+
+    /// Answer `docker.info` with this document (JSON), or this error.
+    pub fn docker_info(mut self, info: Result<&str, Error>) -> Self {
+        self.info = Some(info.map(str::to_owned));
         self
     }
 
@@ -237,11 +243,11 @@ impl Facts for FakeHost {
     }
 
     fn info(&self) -> Result<String, Error> {
+        if let Some(info) = &self.info {
+            return info.clone();
+        }
         self.containers()?;
-        Ok(self
-            .info
-            .clone()
-            .unwrap_or_else(|| r#"{"ServerVersion":"fake"}"#.to_owned()))
+        Ok(r#"{"ServerVersion":"fake"}"#.to_owned())
     }
 
     fn log(&self, level: Level, message: &str) {

@@ -1,0 +1,78 @@
+//! # `daemon-authorization-plugin`: CIS Docker Benchmark v1.6.0 2.12
+//!
+//! ### What it checks
+//! The authorization plugins of every dockerd: each `--authorization-plugin` (either flag
+//! form, repeatable) on its command line, else the `"authorization-plugins"` list in its
+//! configuration file. At least one passes; none (dockerd's default) fails.
+//!
+//! ### Why it matters
+//! The Docker API is all or nothing: any client of the socket can run a privileged container
+//! and so own the host. An authorization plugin is the only way to grant less.
+//!
+//! ### Remediation
+//! Install a plugin (e.g. `opa-docker-authz`), list it in `"authorization-plugins"`,
+//! restart dockerd.
+//!
+//! ### Example
+//! `dockerd -H fd://` fails: `dockerd (pid 812): no authorization plugin: every client of the
+//! API may do everything`.
+
+use bulkhead_sdk::options::{DaemonOption, Fallback, Kind, OptionRule, Verdict};
+
+/// `--authorization-plugin` (repeatable) / `"authorization-plugins"`.
+pub const AUTHZ_PLUGINS: DaemonOption = DaemonOption {
+    flag: "authorization-plugin",
+    key: "authorization-plugins",
+    kind: Kind::List,
+    default: Fallback::Empty,
+};
+
+bulkhead_sdk::option_control! {
+    id: "daemon-authorization-plugin",
+    cis: "2.12",
+    title: "An authorization plugin controls Docker client commands",
+    description: "dockerd must load at least one authorization plugin: `--authorization-plugin` (repeatable) or `\"authorization-plugins\"` in daemon.json; dockerd's default is none.",
+    rationale: "Without an authorization plugin, every client that can reach the API may do everything, including starting privileged containers: access to the socket is root.",
+    remediation: "Install an authorization plugin (for example opa-docker-authz), add it with --authorization-plugin=<name> or \"authorization-plugins\": [\"<name>\"], and restart dockerd.",
+    severity: Medium,
+    rule: OptionRule {
+        option: AUTHZ_PLUGINS,
+        info: None,
+        judge: |plugins, _| match plugins.value.as_list() {
+            [] => Verdict::fail("no authorization plugin: every client of the API may do everything"),
+            list => Verdict::pass(format!("client commands are authorized by {}", list.join(", "))),
+        },
+        fix: "add --authorization-plugin=<plugin> (or \"authorization-plugins\": [\"<plugin>\"] in daemon.json)",
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_sdk::testing::FakeHost;
+    use bulkhead_sdk::{Finding, Status};
+    use rstest::rstest;
+
+    fn one(host: &FakeHost) -> Finding {
+        let mut all = super::audit(host);
+        assert_eq!(all.len(), 1, "{all:?}");
+        all.remove(0)
+    }
+
+    /// A running dockerd with `line`, `daemon.json` holding `json`, the daemon unreachable.
+    fn host(line: &str, json: &str) -> FakeHost {
+        FakeHost::new()
+            .dockerd(812, line)
+            .file("/etc/docker/daemon.json", 0o644, json)
+            .docker_info(Err(bulkhead_sdk::Error::Unavailable("down".into())))
+    }
+
+    #[rstest]
+    #[case::flag("dockerd --authorization-plugin=opa-docker-authz", "{}", Status::Pass)]
+    #[case::file("dockerd", r#"{"authorization-plugins": ["authz"]}"#, Status::Pass)]
+    #[case::default("dockerd", "{}", Status::Fail)]
+    #[case::empty_list("dockerd", r#"{"authorization-plugins": []}"#, Status::Fail)]
+    fn judges_plugins(#[case] line: &str, #[case] json: &str, #[case] want: Status) {
+        let got = one(&host(line, json));
+        assert_eq!(got.status, want, "{got:?}");
+    }
+}
