@@ -11,6 +11,7 @@ use crate::cache::{self, Cache};
 use crate::caps::admin::{AdminCtx, AdminMode};
 use crate::caps::docker::{self, DockerCtx, Endpoint, TlsFlags};
 use crate::caps::fs::FsCtx;
+use crate::caps::machine::MachineCtx;
 use crate::caps::process::ProcCtx;
 use crate::catalog::{self, Catalog, Control};
 use crate::cli::{
@@ -166,6 +167,7 @@ pub(crate) async fn session(
         let run = Arc::new(RunContext {
             fs: FsCtx::open(&eff.root)?,
             proc: ProcCtx::new(&eff.proc),
+            machine: MachineCtx::new(&eff.proc),
             docker: DockerCtx::new(endpoint.clone()),
             admin: AdminCtx::new(AdminMode::Deny),
         });
@@ -174,6 +176,7 @@ pub(crate) async fn session(
     let run = Arc::new(RunContext {
         fs,
         proc: ProcCtx::new(&eff.proc),
+        machine: MachineCtx::new(&eff.proc),
         docker: DockerCtx::new(first),
         admin: AdminCtx::new(admin),
     });
@@ -492,6 +495,7 @@ async fn controls(
                         "sha256": c.sha256,
                         "severity": c.meta.severity,
                         "references": c.meta.references,
+                        "items": c.meta.items,
                         "reads": c.meta.reads,
                         "description": c.meta.description,
                     })
@@ -521,16 +525,29 @@ async fn controls(
                 .max(7);
             writeln!(
                 out,
-                "{:<w_id$}  {:<w_ver$}  {:<10}  TITLE",
-                "ID", "VERSION", "SOURCE"
+                "{:<w_id$}  {:<w_ver$}  {:<10}  {:<5}  TITLE",
+                "ID", "VERSION", "SOURCE", "LEVEL"
             )?;
             for c in &s.selected {
+                let mut levels: Vec<String> = c
+                    .meta
+                    .items
+                    .iter()
+                    .map(|i| format!("L{}", i.level))
+                    .collect();
+                levels.dedup();
+                let level = if levels.is_empty() {
+                    "-".to_owned()
+                } else {
+                    levels.join(",")
+                };
                 writeln!(
                     out,
-                    "{:<w_id$}  {:<w_ver$}  {:<10}  {} [{}]",
+                    "{:<w_id$}  {:<w_ver$}  {:<10}  {:<5}  {} [{}]",
                     c.meta.id,
                     c.meta.version,
                     c.source.to_string(),
+                    level,
                     c.meta.title,
                     c.meta.references.join("; ")
                 )?;

@@ -1,25 +1,56 @@
-//! Host-side bindings for the `bulkhead:plugin` WIT package, generated in exactly one place.
+//! Host-side bindings for the `bulkhead:plugin` WIT packages, generated in exactly one place.
+//!
+//! The host implements two versions of the contract. `wit/v0.2` (0.2.0) imports every
+//! interface of `wit/plugin.wit` (0.1.0) unchanged and adds read-only interfaces and a
+//! richer `control` export; its bindings are generated first, and the 0.1.0 world reuses
+//! their modules for every shared interface, so each capability is implemented once and a
+//! 0.1.0 control links against the very same imports. Only the exported `control`
+//! interface differs between the two, and [`crate::engine::Pre`] tells them apart.
 //!
 //! Every other module uses the re-exports below; nobody else calls `bindgen!`.
 
-mod generated {
+mod v2 {
     wasmtime::component::bindgen!({
-        path: "../wit",
-        world: "plugin",
+        path: "../wit/v0.2",
+        world: "bulkhead:plugin/plugin@0.2.0",
         imports: { default: async },
         exports: { default: async },
     });
 }
 
-pub use generated::bulkhead::plugin::container_admin;
-pub use generated::bulkhead::plugin::docker;
-pub use generated::bulkhead::plugin::file_admin;
-pub use generated::bulkhead::plugin::filesystem;
-pub use generated::bulkhead::plugin::log;
-pub use generated::bulkhead::plugin::process;
-pub use generated::bulkhead::plugin::types;
-pub use generated::exports::bulkhead::plugin::control;
-pub use generated::{Plugin, PluginPre};
+mod v1 {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "bulkhead:plugin/plugin@0.1.0",
+        imports: { default: async },
+        exports: { default: async },
+        with: {
+            "bulkhead:plugin/types@0.1.0": super::v2::bulkhead::plugin0_1_0::types,
+            "bulkhead:plugin/filesystem@0.1.0": super::v2::bulkhead::plugin0_1_0::filesystem,
+            "bulkhead:plugin/process@0.1.0": super::v2::bulkhead::plugin0_1_0::process,
+            "bulkhead:plugin/docker@0.1.0": super::v2::bulkhead::plugin0_1_0::docker,
+            "bulkhead:plugin/log@0.1.0": super::v2::bulkhead::plugin0_1_0::log,
+            "bulkhead:plugin/file-admin@0.1.0": super::v2::bulkhead::plugin0_1_0::file_admin,
+            "bulkhead:plugin/container-admin@0.1.0": super::v2::bulkhead::plugin0_1_0::container_admin,
+        },
+    });
+}
 
-/// The WIT package version this host implements, as a guest names it in its imports.
-pub const WIT_PACKAGE: &str = "bulkhead:plugin@0.1.0";
+pub use v2::bulkhead::plugin0_1_0::container_admin;
+pub use v2::bulkhead::plugin0_1_0::docker;
+pub use v2::bulkhead::plugin0_1_0::file_admin;
+pub use v2::bulkhead::plugin0_1_0::filesystem;
+pub use v2::bulkhead::plugin0_1_0::log;
+pub use v2::bulkhead::plugin0_1_0::process;
+pub use v2::bulkhead::plugin0_1_0::types;
+pub use v2::bulkhead::plugin0_2_0::{container_processes, images, machine, networks};
+
+pub use v1::PluginPre as PluginV1Pre;
+/// The exported `control` interface of a 0.1.0 control.
+pub use v1::exports::bulkhead::plugin::control as control_v1;
+pub use v2::PluginPre as PluginV2Pre;
+/// The exported `control` interface of a 0.2.0 control (the host's own metadata shape).
+pub use v2::exports::bulkhead::plugin0_2_0::control;
+
+/// The WIT package versions this host implements, newest first, as a guest names them.
+pub const WIT_PACKAGES: [&str; 2] = ["bulkhead:plugin@0.2.0", "bulkhead:plugin@0.1.0"];

@@ -330,6 +330,12 @@ mod tests {
             remediation: String::new(),
             severity: "high",
             references: vec!["CIS 1.1".to_owned()],
+            items: vec![crate::catalog::Item {
+                benchmark: "CIS".to_owned(),
+                item: "1.1".to_owned(),
+                level: 2,
+                assessment: "manual",
+            }],
             reads: vec!["/etc/docker".to_owned()],
         }
     }
@@ -347,6 +353,7 @@ mod tests {
         let (got, got_imports) = cache.metadata(&engine, "sha-of-empty").expect("stored");
         assert_eq!((got.id.as_str(), got.severity), ("first", "high"));
         assert_eq!(got.reads, ["/etc/docker"]);
+        assert_eq!(got.items, sample_metadata("first").items);
         assert_eq!(got_imports, imports);
 
         // Widening what a control may read by editing its cached metadata fails the MAC.

@@ -21,14 +21,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use crate::bindings::PluginPre;
-use crate::bindings::control::ControlMetadata;
+use crate::bindings::control::{Assessment, BenchmarkItem, ControlMetadata};
 use crate::bindings::types::Severity;
 use crate::cache::Cache;
 use crate::config::Trust;
-use crate::engine::Runtime;
+use crate::engine::{Pre, Runtime};
 use crate::runner::Runner;
-use crate::state::HostState;
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -81,8 +79,86 @@ pub struct Metadata {
     pub severity: SeverityName,
     /// Benchmark references.
     pub references: Vec<String>,
+    /// The benchmark items it implements, with their levels (none for a 0.1.0 control).
+    #[serde(default)]
+    pub items: Vec<Item>,
     /// Paths it reads.
     pub reads: Vec<String>,
+}
+
+/// One benchmark item a control implements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    /// The benchmark and its version: `CIS Docker Benchmark v1.6.0`.
+    pub benchmark: String,
+    /// The item's number: `5.4`.
+    pub item: String,
+    /// Its profile level: 1 or 2.
+    pub level: u8,
+    /// Whether a tool decides it (`automated`) or a person (`manual`).
+    #[serde(deserialize_with = "deserialize_assessment")]
+    pub assessment: AssessmentName,
+}
+
+/// `automated` or `manual`. (An alias for the same reason as [`SeverityName`].)
+pub type AssessmentName = &'static str;
+
+impl Item {
+    fn from_wit(raw: BenchmarkItem) -> Self {
+        Item {
+            benchmark: raw.benchmark,
+            item: raw.item,
+            level: raw.level,
+            assessment: match raw.assessment {
+                Assessment::Automated => "automated",
+                Assessment::Manual => "manual",
+            },
+        }
+    }
+
+    fn check(&self, id: &str) -> Result<(), String> {
+        let number_ok = !self.item.is_empty()
+            && self
+                .item
+                .split('.')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+        if !number_ok || self.item.len() > 32 {
+            return Err(format!(
+                "metadata of {id} names benchmark item {:?}; want a number like 5.4",
+                truncate(&self.item, 40)
+            ));
+        }
+        if !(1..=2).contains(&self.level) {
+            return Err(format!(
+                "metadata of {id} gives item {} level {}; want 1 or 2",
+                self.item, self.level
+            ));
+        }
+        if !["automated", "manual"].contains(&self.assessment) {
+            return Err(format!(
+                "metadata of {id} gives item {} the assessment {:?}; want automated or manual",
+                self.item, self.assessment
+            ));
+        }
+        if self.benchmark.trim().is_empty() || self.benchmark.len() > 200 {
+            return Err(format!(
+                "metadata of {id} names item {} of an empty or overlong benchmark",
+                self.item
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// An assessment's name as stored (cache entries are read back through serde).
+fn deserialize_assessment<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(d)?;
+    ["automated", "manual"]
+        .into_iter()
+        .find(|s| *s == name)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown assessment {name:?}")))
 }
 
 /// A severity's name, one of [`SEVERITIES`]. (An alias, so that serde does not take the
@@ -118,6 +194,7 @@ impl Metadata {
             rationale: raw.rationale,
             remediation: raw.remediation,
             references: raw.references,
+            items: raw.items.into_iter().map(Item::from_wit).collect(),
             reads: raw.reads,
         }
         .check()
@@ -138,6 +215,15 @@ impl Metadata {
             ));
         }
         crate::scope::validate_reads(&self.id, &self.reads)?;
+        if self.items.len() > 64 {
+            return Err(format!(
+                "metadata of {} names over 64 benchmark items",
+                self.id
+            ));
+        }
+        for item in &self.items {
+            item.check(&self.id)?;
+        }
         if self.title.trim().is_empty() {
             return Err(format!("metadata of {} has an empty title", self.id));
         }
@@ -174,7 +260,7 @@ pub struct Control {
     /// What the component imports (interface names).
     pub imports: Vec<String>,
     /// The pre-linked component, once loaded.
-    pre: tokio::sync::OnceCell<PluginPre<HostState>>,
+    pre: tokio::sync::OnceCell<Pre>,
     /// What loads it when it is first needed.
     loader: Loader,
     /// The component's bytes, to compile from should the cache have lost its code.
@@ -184,12 +270,18 @@ pub struct Control {
 impl Control {
     /// Whether it reads the Docker daemon.
     pub fn uses_docker(&self) -> bool {
-        self.imports_any(&["docker", "container-admin"])
+        self.imports_any(&[
+            "docker",
+            "container-admin",
+            "images",
+            "container-processes",
+            "networks",
+        ])
     }
 
     /// Whether it reads or changes this machine: files or processes.
     pub fn uses_host(&self) -> bool {
-        self.imports_any(&["filesystem", "process", "file-admin"])
+        self.imports_any(&["filesystem", "process", "file-admin", "machine"])
     }
 
     fn imports_any(&self, interfaces: &[&str]) -> bool {
@@ -201,7 +293,7 @@ impl Control {
     }
 
     /// The pre-linked component: loaded (from the cache, or compiled) on first use.
-    pub async fn pre(&self) -> Result<&PluginPre<HostState>, String> {
+    pub async fn pre(&self) -> Result<&Pre, String> {
         self.pre
             .get_or_try_init(|| {
                 let wasm = self.wasm.clone();
@@ -256,11 +348,7 @@ impl Loader {
 
     /// The linked component and its imports: from the cache when it holds verified
     /// code, else compiled.
-    fn code(
-        &self,
-        wasm: &Wasm,
-        sha256: &str,
-    ) -> Result<(PluginPre<HostState>, Vec<String>), String> {
+    fn code(&self, wasm: &Wasm, sha256: &str) -> Result<(Pre, Vec<String>), String> {
         let rt = &self.runtime;
         let component = match &self.cache {
             Some(cache) => cache

@@ -14,7 +14,7 @@ use thiserror::Error;
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine};
 
-use crate::bindings::{PluginPre, WIT_PACKAGE};
+use crate::bindings::{PluginV1Pre, PluginV2Pre, WIT_PACKAGES};
 use crate::caps;
 use crate::state::HostState;
 
@@ -40,7 +40,8 @@ pub enum LoadError {
     Refused(Vec<LoadError>),
     /// The component was built against a contract this host does not implement.
     #[error(
-        "imports {import}, but this host implements {WIT_PACKAGE}; rebuild the control against it"
+        "imports {import}, but this host implements {} and {}; rebuild the control against one of them",
+        WIT_PACKAGES[0], WIT_PACKAGES[1]
     )]
     IncompatibleWit {
         /// The import's full name.
@@ -111,16 +112,23 @@ pub fn classify_import(name: &str) -> Result<ImportKind, LoadError> {
         })
     };
     if let Some(rest) = name.strip_prefix("bulkhead:plugin/") {
-        // `interface@version`: wasmtime links any 0.1.x against 0.1.0.
+        // `interface@version`: wasmtime links any 0.N.x against 0.N.0.
         let (interface, version) = rest.split_once('@').unwrap_or((rest, ""));
-        if !version.starts_with("0.1.") {
-            return Err(LoadError::IncompatibleWit {
-                import: name.to_owned(),
-            });
-        }
-        return match interface {
-            "types" | "filesystem" | "process" | "docker" | "log" => Ok(ImportKind::ReadOnly),
-            "file-admin" | "container-admin" => Ok(ImportKind::Mutating),
+        let minor = match version.split('.').take(2).collect::<Vec<_>>()[..] {
+            ["0", "1"] => 1,
+            ["0", "2"] => 2,
+            _ => {
+                return Err(LoadError::IncompatibleWit {
+                    import: name.to_owned(),
+                });
+            }
+        };
+        return match (minor, interface) {
+            (1, "types" | "filesystem" | "process" | "docker" | "log") => Ok(ImportKind::ReadOnly),
+            (1, "file-admin" | "container-admin") => Ok(ImportKind::Mutating),
+            (2, "machine" | "images" | "container-processes" | "networks") => {
+                Ok(ImportKind::ReadOnly)
+            }
             _ => forbidden("unknown interface"),
         };
     }
@@ -160,6 +168,8 @@ impl Runtime {
         caps::docker::add_to_linker(&mut linker)?;
         caps::log::add_to_linker(&mut linker)?;
         caps::admin::add_to_linker(&mut linker)?;
+        caps::machine::add_to_linker(&mut linker)?;
+        caps::objects::add_to_linker(&mut linker)?;
 
         let stop = Arc::new(AtomicBool::new(false));
         let ticker = {
@@ -202,8 +212,9 @@ impl Runtime {
             .collect()
     }
 
-    /// Check the imports of `component` against the policy, then pre-link it.
-    pub fn link(&self, component: &Component) -> Result<PluginPre<HostState>, LoadError> {
+    /// Check the imports of `component` against the policy, then pre-link it for the
+    /// contract version whose `control` interface it exports.
+    pub fn link(&self, component: &Component) -> Result<Pre, LoadError> {
         let mut refused: Vec<LoadError> = self
             .imports(component)
             .iter()
@@ -220,12 +231,48 @@ impl Runtime {
             .linker
             .instantiate_pre(component)
             .map_err(|e| LoadError::Link(format!("{e:#}")))?;
-        PluginPre::new(pre).map_err(|e| LoadError::Link(format!("{e:#}")))
+        let link_error = |e: wasmtime::Error| LoadError::Link(format!("{e:#}"));
+        let exports_v2 = component
+            .component_type()
+            .exports(&self.engine)
+            .any(|(name, _)| name.starts_with("bulkhead:plugin/control@0.2."));
+        if exports_v2 {
+            PluginV2Pre::new(pre).map(Pre::V2).map_err(link_error)
+        } else {
+            PluginV1Pre::new(pre).map(Pre::V1).map_err(link_error)
+        }
     }
 
     /// Compile and link `bytes`.
-    pub fn prepare(&self, bytes: &[u8]) -> Result<PluginPre<HostState>, LoadError> {
+    pub fn prepare(&self, bytes: &[u8]) -> Result<Pre, LoadError> {
         self.link(&self.compile(bytes)?)
+    }
+}
+
+/// A control linked and ready to instantiate, by the contract version it exports.
+#[derive(Clone)]
+pub enum Pre {
+    /// Built against `bulkhead:plugin@0.1.0`.
+    V1(PluginV1Pre<HostState>),
+    /// Built against `bulkhead:plugin@0.2.0`.
+    V2(PluginV2Pre<HostState>),
+}
+
+impl Pre {
+    /// The engine it was linked in.
+    pub fn engine(&self) -> &Engine {
+        match self {
+            Pre::V1(pre) => pre.engine(),
+            Pre::V2(pre) => pre.engine(),
+        }
+    }
+
+    /// The contract version it was built against.
+    pub fn wit_package(&self) -> &'static str {
+        match self {
+            Pre::V1(_) => WIT_PACKAGES[1],
+            Pre::V2(_) => WIT_PACKAGES[0],
+        }
     }
 }
 
@@ -247,7 +294,12 @@ mod tests {
     #[case::own_contract("bulkhead:plugin/filesystem@0.1.0", true)]
     #[case::mutating("bulkhead:plugin/file-admin@0.1.0", true)]
     #[case::own_contract_newer_patch("bulkhead:plugin/docker@0.1.3", true)]
-    #[case::future_contract("bulkhead:plugin/docker@0.2.0", false)]
+    #[case::new_interface("bulkhead:plugin/images@0.2.0", true)]
+    #[case::new_interface_newer_patch("bulkhead:plugin/machine@0.2.4", true)]
+    #[case::new_interface_old_version("bulkhead:plugin/images@0.1.0", false)]
+    #[case::old_interface_new_version("bulkhead:plugin/docker@0.2.0", false)]
+    #[case::future_contract("bulkhead:plugin/docker@0.3.0", false)]
+    #[case::major_contract("bulkhead:plugin/docker@1.0.0", false)]
     #[case::stdio("wasi:cli/stderr@0.2.6", true)]
     #[case::io("wasi:io/streams@0.2.6", true)]
     #[case::wasi_filesystem("wasi:filesystem/types@0.2.6", false)]

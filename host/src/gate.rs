@@ -129,6 +129,7 @@ mod tests {
                 source: crate::catalog::Source::Bundled,
                 sha256: String::new(),
                 references: Vec::new(),
+                items: Vec::new(),
                 severity,
                 description: String::new(),
                 rationale: String::new(),

@@ -19,6 +19,8 @@ pub enum Grant {
     ReadProcesses,
     /// Read the Docker snapshot.
     ReadDocker,
+    /// Read parsed facts about the machine: accounts, mounts, audit rules, units, sockets.
+    ReadMachine,
     /// Write to the control's own log.
     Log,
     /// Change file modes under the root.
@@ -40,6 +42,20 @@ pub enum Call {
     Containers,
     Inspect,
     DockerInfo,
+    UserByName,
+    UserById,
+    GroupByName,
+    GroupById,
+    Mounts,
+    AuditRules,
+    UnitFile,
+    Listeners,
+    Images,
+    InspectImage,
+    ImageHistory,
+    Top,
+    Execs,
+    Networks,
     Log,
     Chmod,
     ReplaceContainer,
@@ -56,7 +72,23 @@ impl Call {
             | Call::ReadFile
             | Call::ReadDir => Grant::ReadFiles,
             Call::Dockerd => Grant::ReadProcesses,
-            Call::Containers | Call::Inspect | Call::DockerInfo => Grant::ReadDocker,
+            Call::Containers
+            | Call::Inspect
+            | Call::DockerInfo
+            | Call::Images
+            | Call::InspectImage
+            | Call::ImageHistory
+            | Call::Top
+            | Call::Execs
+            | Call::Networks => Grant::ReadDocker,
+            Call::UserByName
+            | Call::UserById
+            | Call::GroupByName
+            | Call::GroupById
+            | Call::Mounts
+            | Call::AuditRules
+            | Call::UnitFile
+            | Call::Listeners => Grant::ReadMachine,
             Call::Log => Grant::Log,
             Call::Chmod => Grant::ChangeFiles,
             Call::ReplaceContainer => Grant::ChangeContainers,
@@ -76,6 +108,20 @@ impl Call {
             Call::Containers => "docker.containers",
             Call::Inspect => "docker.inspect",
             Call::DockerInfo => "docker.info",
+            Call::UserByName => "machine.user-by-name",
+            Call::UserById => "machine.user-by-id",
+            Call::GroupByName => "machine.group-by-name",
+            Call::GroupById => "machine.group-by-id",
+            Call::Mounts => "machine.mounts",
+            Call::AuditRules => "machine.audit-rules",
+            Call::UnitFile => "machine.unit-file",
+            Call::Listeners => "machine.listeners",
+            Call::Images => "images.images",
+            Call::InspectImage => "images.inspect-image",
+            Call::ImageHistory => "images.history",
+            Call::Top => "container-processes.top",
+            Call::Execs => "container-processes.execs",
+            Call::Networks => "networks.networks",
             Call::Log => "log.log",
             Call::Chmod => "file-admin.chmod",
             Call::ReplaceContainer => "container-admin.replace-container",
@@ -137,6 +183,7 @@ impl Grants {
                 Grant::ReadFiles,
                 Grant::ReadProcesses,
                 Grant::ReadDocker,
+                Grant::ReadMachine,
                 Grant::Log,
             ],
             reads,
@@ -198,6 +245,10 @@ mod tests {
         assert!(audit.allows(Call::Stat));
         assert!(audit.allows(Call::Containers));
         assert!(audit.allows(Call::Dockerd));
+        assert!(audit.allows(Call::Mounts));
+        assert!(audit.allows(Call::Images));
+        assert!(!Grants::none().allows(Call::UserByName));
+        assert!(!Grants::none().allows(Call::Top));
     }
 
     #[test]

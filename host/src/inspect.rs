@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::caps::admin::{AdminCtx, AdminMode};
 use crate::caps::docker::{DEFAULT_DOCKER_HOST, DockerCtx, Endpoint};
 use crate::caps::fs::FsCtx;
+use crate::caps::machine::MachineCtx;
 use crate::caps::process::ProcCtx;
 use crate::catalog::{Catalog, Metadata, sha256_hex};
 use crate::cli::{Format, InspectArgs};
@@ -107,11 +108,13 @@ async fn examine(
 ) -> Result<(), String> {
     let component = runtime.compile(bytes).map_err(|e| e.to_string())?;
     for name in runtime.imports(&component) {
-        if report.wit.is_none() {
-            report.wit = name
-                .strip_prefix("bulkhead:plugin/")
-                .and_then(|rest| rest.split_once('@'))
-                .map(|(_, version)| format!("bulkhead:plugin@{version}"));
+        // Until the component links, the newest contract version it imports stands for it.
+        let version = name
+            .strip_prefix("bulkhead:plugin/")
+            .and_then(|rest| rest.split_once('@'))
+            .map(|(_, version)| format!("bulkhead:plugin@{version}"));
+        if version > report.wit {
+            report.wit = version;
         }
         let (kind, why) = match classify_import(&name) {
             Ok(kind) => (kind.label(), None),
@@ -126,10 +129,12 @@ async fn examine(
     }
     // `link` names every refused import at once.
     let pre = runtime.link(&component).map_err(|e| e.to_string())?;
+    report.wit = Some(pre.wit_package().to_owned());
     // metadata() runs with no grants at all; the context is never reached.
     let run = Arc::new(RunContext {
         fs: FsCtx::open(Path::new("/")).map_err(|e| e.to_string())?,
         proc: ProcCtx::new(Path::new("/proc")),
+        machine: MachineCtx::new(Path::new("/proc")),
         docker: DockerCtx::new(Endpoint::plain(DEFAULT_DOCKER_HOST.to_owned())),
         admin: AdminCtx::new(AdminMode::Deny),
     });
@@ -153,6 +158,13 @@ fn write_inspection(r: &Inspection, out: &mut dyn Write) -> std::io::Result<()> 
         writeln!(out, "version:   {}", m.version)?;
         writeln!(out, "severity:  {}", m.severity)?;
         writeln!(out, "refs:      {}", m.references.join("; "))?;
+        for i in &m.items {
+            writeln!(
+                out,
+                "item:      {} {} (level {}, {})",
+                i.benchmark, i.item, i.level, i.assessment
+            )?;
+        }
         writeln!(out, "reads:     {}", m.reads.join(", "))?;
     }
     writeln!(

@@ -108,6 +108,10 @@ pub struct ControlEntry {
     pub sha256: String,
     /// Benchmark references.
     pub references: Vec<String>,
+    /// The benchmark items it implements, with level and assessment (0.2.0 controls; an
+    /// addition to v1: absent for controls that name none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<crate::catalog::Item>,
     /// How bad a failure is.
     pub severity: &'static str,
     /// What the control checks (for SARIF, JUnit and ASFF; not in the v1 JSON).
@@ -237,6 +241,7 @@ impl Report {
             source: control.source.clone(),
             sha256: control.sha256.clone(),
             references: meta.references.clone(),
+            items: meta.items.clone(),
             severity: meta.severity,
             description: meta.description.clone(),
             rationale: meta.rationale.clone(),
@@ -299,6 +304,7 @@ impl Report {
             source: failure.source.clone(),
             sha256: String::new(),
             references: Vec::new(),
+            items: Vec::new(),
             severity: "info",
             description: String::new(),
             rationale: String::new(),

@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 
 use wasmtime::{Store, StoreLimitsBuilder, UpdateDeadline};
 
-use crate::bindings::PluginPre;
 use crate::bindings::control::{ControlMetadata, Finding};
+use crate::bindings::control_v1;
 use crate::bindings::types::{Error as WitError, Target};
+use crate::engine::Pre;
 use crate::grants::Grants;
 use crate::state::{CallRecord, HostState, RunContext};
 
@@ -61,6 +62,22 @@ impl<T> CallOutcome<T> {
     }
 }
 
+/// A 0.1.0 control's metadata in the 0.2.0 shape: the same fields, no benchmark items.
+fn from_v1(raw: control_v1::ControlMetadata) -> ControlMetadata {
+    ControlMetadata {
+        id: raw.id,
+        title: raw.title,
+        version: raw.version,
+        description: raw.description,
+        rationale: raw.rationale,
+        remediation: raw.remediation,
+        severity: raw.severity,
+        references: raw.references,
+        items: Vec::new(),
+        reads: raw.reads,
+    }
+}
+
 /// Runs calls into controls for one run.
 #[derive(Clone)]
 pub struct Runner {
@@ -84,7 +101,7 @@ impl Runner {
         &self.limits
     }
 
-    fn store(&self, pre: &PluginPre<HostState>, grants: Grants) -> Store<HostState> {
+    fn store(&self, pre: &Pre, grants: Grants) -> Store<HostState> {
         let limits = StoreLimitsBuilder::new()
             .memory_size(self.limits.memory_bytes)
             .trap_on_grow_failure(true)
@@ -99,35 +116,46 @@ impl Runner {
         store
     }
 
-    /// Call `metadata()` with no grants at all.
-    pub async fn metadata(&self, pre: &PluginPre<HostState>) -> CallOutcome<ControlMetadata> {
+    /// Call `metadata()` with no grants at all. A 0.1.0 control's answer is carried over
+    /// into the 0.2.0 shape: it names no benchmark items.
+    pub async fn metadata(&self, pre: &Pre) -> CallOutcome<ControlMetadata> {
         let mut store = self.store(pre, Grants::none());
         let start = Instant::now();
         let call = async {
-            let plugin = pre.instantiate_async(&mut store).await?;
-            plugin
-                .bulkhead_plugin_control()
-                .call_metadata(&mut store)
-                .await
+            match pre {
+                Pre::V2(pre) => {
+                    let plugin = pre.instantiate_async(&mut store).await?;
+                    let control = plugin.bulkhead_plugin0_2_0_control();
+                    control.call_metadata(&mut store).await
+                }
+                Pre::V1(pre) => {
+                    let plugin = pre.instantiate_async(&mut store).await?;
+                    let control = plugin.bulkhead_plugin_control();
+                    control.call_metadata(&mut store).await.map(from_v1)
+                }
+            }
         };
         let result = self.bounded(call).await;
         self.finish(store, result, start)
     }
 
     /// Call `audit()` with `grants`, and check what comes back against the limits.
-    pub async fn audit(
-        &self,
-        pre: &PluginPre<HostState>,
-        grants: Grants,
-    ) -> CallOutcome<Vec<Finding>> {
+    pub async fn audit(&self, pre: &Pre, grants: Grants) -> CallOutcome<Vec<Finding>> {
         let mut store = self.store(pre, grants);
         let start = Instant::now();
         let call = async {
-            let plugin = pre.instantiate_async(&mut store).await?;
-            plugin
-                .bulkhead_plugin_control()
-                .call_audit(&mut store)
-                .await
+            match pre {
+                Pre::V2(pre) => {
+                    let plugin = pre.instantiate_async(&mut store).await?;
+                    let control = plugin.bulkhead_plugin0_2_0_control();
+                    control.call_audit(&mut store).await
+                }
+                Pre::V1(pre) => {
+                    let plugin = pre.instantiate_async(&mut store).await?;
+                    let control = plugin.bulkhead_plugin_control();
+                    control.call_audit(&mut store).await
+                }
+            }
         };
         let result = self
             .bounded(call)
@@ -140,18 +168,25 @@ impl Runner {
     /// changes it asks for are planned or applied.
     pub async fn remediate(
         &self,
-        pre: &PluginPre<HostState>,
+        pre: &Pre,
         grants: Grants,
         target: Target,
     ) -> CallOutcome<Result<(), WitError>> {
         let mut store = self.store(pre, grants);
         let start = Instant::now();
         let call = async {
-            let plugin = pre.instantiate_async(&mut store).await?;
-            plugin
-                .bulkhead_plugin_control()
-                .call_remediate(&mut store, &target)
-                .await
+            match pre {
+                Pre::V2(pre) => {
+                    let plugin = pre.instantiate_async(&mut store).await?;
+                    let control = plugin.bulkhead_plugin0_2_0_control();
+                    control.call_remediate(&mut store, &target).await
+                }
+                Pre::V1(pre) => {
+                    let plugin = pre.instantiate_async(&mut store).await?;
+                    let control = plugin.bulkhead_plugin_control();
+                    control.call_remediate(&mut store, &target).await
+                }
+            }
         };
         let result = self.bounded(call).await;
         self.finish(store, result, start)

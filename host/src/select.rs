@@ -1,8 +1,10 @@
-//! Which controls run: `--only` and `--skip`, by id, CIS item number or CIS section.
+//! Which controls run: `--only` and `--skip`, by id, CIS item number, CIS section or level.
 //!
 //! A pattern is a control id (`docker-sock-mode`), a CIS Docker Benchmark item (`5.4`,
-//! matched against the control's `CIS Docker Benchmark v1.6.0 5.4` reference), or a
-//! section (`3`, `3.*`, `1.1`, `1.1.*`: every item under it). `--only` keeps the controls
+//! matched against the items a control's metadata names, or for a 0.1.0 control its
+//! `CIS Docker Benchmark v1.6.0 5.4` reference), a section (`3`, `3.*`, `1.1`, `1.1.*`:
+//! every item under it), or a profile level (`L1`, `L2`: the items of exactly that level;
+//! CIS's Level 2 profile is both, so `--skip L2` leaves the Level 1 profile). `--only` keeps the controls
 //! any pattern matches (all when empty); `--skip` then drops those any pattern matches.
 //! A pattern that matches no control is an error, so a typo never silently widens or
 //! narrows a run.
@@ -14,19 +16,48 @@ use crate::catalog::{Control, Metadata};
 /// How bundled controls name the benchmark in `references`.
 pub const CIS_PREFIX: &str = "CIS Docker Benchmark v1.6.0 ";
 
-/// The CIS item numbers a control references (`["3.14"]`).
+/// The CIS item numbers a control implements (`["3.14"]`): the items of its metadata,
+/// and those its references name.
 pub fn cis_items(meta: &Metadata) -> Vec<&str> {
-    meta.references
+    let benchmark = CIS_PREFIX.trim_end();
+    let mut items: Vec<&str> = meta
+        .items
+        .iter()
+        .filter(|i| i.benchmark == benchmark)
+        .map(|i| i.item.as_str())
+        .collect();
+    let referenced = meta
+        .references
         .iter()
         .filter_map(|r| r.strip_prefix(CIS_PREFIX))
-        .map(|item| item.split_whitespace().next().unwrap_or(item))
-        .collect()
+        .map(|item| item.split_whitespace().next().unwrap_or(item));
+    for item in referenced {
+        if !items.contains(&item) {
+            items.push(item);
+        }
+    }
+    items
+}
+
+/// The level a pattern like `L1` or `l2` names.
+fn level(pattern: &str) -> Option<u8> {
+    let digits = pattern
+        .strip_prefix('L')
+        .or_else(|| pattern.strip_prefix('l'))?;
+    match digits {
+        "1" => Some(1),
+        "2" => Some(2),
+        _ => None,
+    }
 }
 
 /// Whether `pattern` names this control.
 pub fn matches(pattern: &str, meta: &Metadata) -> bool {
     if pattern == meta.id {
         return true;
+    }
+    if let Some(level) = level(pattern) {
+        return meta.items.iter().any(|i| i.level == level);
     }
     let section = pattern.strip_suffix(".*").unwrap_or(pattern);
     if section.is_empty() || !section.chars().all(|c| c.is_ascii_digit() || c == '.') {
@@ -57,8 +88,8 @@ pub fn select(
         if !unknown.is_empty() {
             let known: Vec<&str> = controls.iter().map(|c| c.meta.id.as_str()).collect();
             return Err(format!(
-                "{flag} {} matches no control: give ids, CIS items like 5.4, or sections like \
-                 3 or 1.1.*; known ids: {} (see `bulkhead controls`)",
+                "{flag} {} matches no control: give ids, CIS items like 5.4, sections like \
+                 3 or 1.1.*, or levels L1 and L2; known ids: {} (see `bulkhead controls`)",
                 unknown.join(", "),
                 known.join(", ")
             ));
@@ -86,6 +117,7 @@ mod tests {
             remediation: String::new(),
             severity: "high",
             references: items.iter().map(|i| format!("{CIS_PREFIX}{i}")).collect(),
+            items: Vec::new(),
             reads: Vec::new(),
         }
     }
@@ -105,6 +137,39 @@ mod tests {
     #[case::empty_star(".*", "3.16", false)]
     fn patterns(#[case] pattern: &str, #[case] item: &str, #[case] want: bool) {
         assert_eq!(matches(pattern, &meta("docker-sock-mode", &[item])), want);
+    }
+
+    fn leveled(id: &str, item: &str, level: u8) -> Metadata {
+        let mut m = meta(id, &[]);
+        m.items = vec![crate::catalog::Item {
+            benchmark: CIS_PREFIX.trim_end().to_owned(),
+            item: item.to_owned(),
+            level,
+            assessment: "automated",
+        }];
+        m
+    }
+
+    #[rstest::rstest]
+    #[case::level_one("L1", 1, true)]
+    #[case::lowercase("l1", 1, true)]
+    #[case::other_level("L2", 1, false)]
+    #[case::level_two("L2", 2, true)]
+    #[case::no_such_level("L3", 2, false)]
+    #[case::not_a_level("Level1", 1, false)]
+    fn levels(#[case] pattern: &str, #[case] level: u8, #[case] want: bool) {
+        assert_eq!(matches(pattern, &leveled("x", "5.4", level)), want);
+    }
+
+    #[test]
+    fn items_of_the_metadata_select_like_references() {
+        let m = leveled("container-caps", "5.4", 1);
+        assert_eq!(cis_items(&m), ["5.4"]);
+        assert!(matches("5", &m) && matches("5.4", &m) && !matches("5.40", &m));
+        assert!(
+            !matches("L1", &meta("v1-control", &["5.4"])),
+            "a 0.1.0 control has no level"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use crate::caps::admin::AdminCtx;
 use crate::caps::docker::DockerCtx;
 use crate::caps::fs::FsCtx;
+use crate::caps::machine::MachineCtx;
 use crate::caps::process::ProcCtx;
 use crate::grants::{Denial, Grants};
 
@@ -21,6 +22,8 @@ pub struct RunContext {
     pub fs: FsCtx,
     /// The process table under `--proc`.
     pub proc: ProcCtx,
+    /// Parsed facts of the machine (accounts, mounts, audit rules, units, sockets).
+    pub machine: MachineCtx,
     /// The Docker daemon and its snapshot.
     pub docker: DockerCtx,
     /// What mutating calls do in this run.

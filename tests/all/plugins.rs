@@ -41,7 +41,8 @@ fn inspect_a_bundled_control() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     for expected in [
         "id:        docker-tls-key-permissions",
-        "wit:       bulkhead:plugin@0.1.0",
+        "wit:       bulkhead:plugin@0.2.0",
+        "item:      CIS Docker Benchmark v1.6.0 3.14 (level 1, automated)",
         "read-only  bulkhead:plugin/filesystem@0.1.0",
         "mutating   bulkhead:plugin/file-admin@0.1.0",
         "reads:     /etc/docker, /root/.docker, dockerd-config",

@@ -48,6 +48,7 @@ pub fn metadata() -> ControlMetadata {
         remediation: "Create /etc/docker/daemon.json ({} is valid) and chmod o-w it.".to_owned(),
         severity: Severity::Medium,
         references: vec!["example".to_owned()],
+        items: Vec::new(),
         // bulkhead grants file reads only under these paths; `dockerd-config` adds the
         // daemon's configuration file wherever `--config-file` puts it.
         reads: vec!["/etc/docker".to_owned(), "dockerd-config".to_owned()],

@@ -69,18 +69,22 @@ impl Snapshot {
     }
 
     fn inspect(&self, id_or_name: &str) -> Option<&String> {
+        self.full_id(id_or_name).and_then(|id| self.inspect.get(id))
+    }
+
+    /// The full id of the container named by `id_or_name`: a name (with or without
+    /// Docker's leading `/`), a full id, or (like the CLI) a unique id prefix.
+    pub(super) fn full_id(&self, id_or_name: &str) -> Option<&str> {
         let name = id_or_name.trim_start_matches('/');
-        let id = self.ids_by_name.get(name).map(String::as_str);
-        if let Some(doc) = self.inspect.get(id.unwrap_or(id_or_name)) {
-            return Some(doc);
+        if let Some(id) = self.ids_by_name.get(name) {
+            return Some(id);
         }
-        // Like the CLI: a unique id prefix names a container.
-        let mut matches = self
-            .inspect
-            .iter()
-            .filter(|(id, _)| id.starts_with(id_or_name));
+        if let Some((id, _)) = self.inspect.get_key_value(id_or_name) {
+            return Some(id);
+        }
+        let mut matches = self.inspect.keys().filter(|id| id.starts_with(id_or_name));
         match (matches.next(), matches.next()) {
-            (Some((_, doc)), None) if !id_or_name.is_empty() => Some(doc),
+            (Some(id), None) if !id_or_name.is_empty() => Some(id),
             _ => None,
         }
     }
@@ -140,6 +144,8 @@ pub fn container_from_inspect(doc: &Value) -> Container {
 /// Per-run state: where the daemon is, and the snapshot once taken.
 pub struct DockerCtx {
     endpoint: Endpoint,
+    /// Images, networks and a kept connection, for the 0.2.0 interfaces.
+    pub(super) objects: super::objects::Objects,
     snapshot: OnceCell<Result<Arc<Snapshot>, String>>,
     info: OnceCell<Result<String, String>>,
 }
@@ -149,6 +155,7 @@ impl DockerCtx {
     pub fn new(endpoint: Endpoint) -> Self {
         DockerCtx {
             endpoint,
+            objects: Default::default(),
             snapshot: OnceCell::new(),
             info: OnceCell::new(),
         }
@@ -158,6 +165,7 @@ impl DockerCtx {
     pub fn with_snapshot(endpoint: String, snapshot: Snapshot) -> Self {
         DockerCtx {
             endpoint: Endpoint::plain(endpoint),
+            objects: Default::default(),
             snapshot: OnceCell::new_with(Some(Ok(Arc::new(snapshot)))),
             info: OnceCell::new(),
         }
@@ -451,7 +459,7 @@ fn api_version_header(head: &[u8]) -> Option<ClientVersion> {
     })
 }
 
-fn describe(err: &bollard::errors::Error) -> String {
+pub(super) fn describe(err: &bollard::errors::Error) -> String {
     use bollard::errors::Error as E;
     match err {
         E::SocketNotFoundError(path) => {

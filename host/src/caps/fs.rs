@@ -122,6 +122,28 @@ impl FsCtx {
         self.read_file(path, &rel, MAX_READ_BYTES)
     }
 
+    /// The sorted names in the directory at `path` (links followed), for the host's own
+    /// use (not on behalf of a control).
+    pub fn list_dir(&self, path: &str) -> Result<Vec<String>, WitError> {
+        let rel = self.resolve(path, true)?;
+        self.read_dir(path, &rel)
+    }
+
+    /// Whether an entry exists at `path` (a final symbolic link counts, dangling or not),
+    /// for the host's own use.
+    pub fn exists(&self, path: &str) -> Result<bool, WitError> {
+        let rel = match self.resolve(path, false) {
+            Ok(rel) => rel,
+            Err(WitError::NotFound) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        match self.metadata(path, &rel) {
+            Ok(_) => Ok(true),
+            Err(WitError::NotFound) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     fn read_dir(&self, path: &str, rel: &Path) -> Result<Vec<String>, WitError> {
         let entries = self.root.read_dir(rel).map_err(|e| io_error(path, e))?;
         let mut names = Vec::new();

@@ -8,6 +8,8 @@ pub mod admin;
 pub mod docker;
 pub mod fs;
 pub mod log;
+pub mod machine;
+pub mod objects;
 pub mod process;
 
 use crate::bindings::types::Error as WitError;

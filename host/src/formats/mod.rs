@@ -282,6 +282,7 @@ pub(crate) mod test_support {
                     "5.4"
                 }
             )],
+            items: Vec::new(),
             severity: "high",
             description: format!("{title}."),
             rationale: "An attacker could use it.".into(),

@@ -68,6 +68,7 @@ pub fn metadata() -> ControlMetadata {
             .to_owned(),
         severity: Severity::High,
         references: vec!["CIS Docker Benchmark v1.6.0 5.4".to_owned()],
+        items: vec![bulkhead_sdk::cis::item("5.4")],
         reads: Vec::new(),
     }
 }

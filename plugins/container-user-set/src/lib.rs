@@ -78,6 +78,7 @@ impl Guest for Control {
             remediation: "Add USER to the Dockerfile or run with --user UID:GID.".into(),
             severity: Severity::Medium,
             references: vec![format!("{} 4.1", bulkhead_sdk::CIS_DOCKER)],
+            items: vec![bulkhead_sdk::cis::item("4.1")],
             reads: Vec::new(),
         }
     }

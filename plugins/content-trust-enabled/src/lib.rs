@@ -80,6 +80,7 @@ impl Guest for Control {
             remediation: "Add DOCKER_CONTENT_TRUST=1 to /etc/environment.".into(),
             severity: Severity::Medium,
             references: vec![format!("{} 4.5", bulkhead_sdk::CIS_DOCKER)],
+            items: vec![bulkhead_sdk::cis::item("4.5")],
             reads: vec![ENVIRONMENT.into()],
         }
     }

@@ -150,6 +150,7 @@ impl Guest for Control {
             remediation: "Mount a dedicated partition or logical volume at the data directory (via /etc/fstab).".into(),
             severity: Severity::Medium,
             references: vec![format!("{} 1.1.1", bulkhead_sdk::CIS_DOCKER)],
+            items: vec![bulkhead_sdk::cis::item("1.1.1")],
             reads: vec![MOUNTINFO.into(), DEFAULT_ROOT.into()],
         }
     }

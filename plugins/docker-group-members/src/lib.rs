@@ -91,6 +91,7 @@ impl Guest for Control {
             remediation: "Remove untrusted users with gpasswd -d USER docker.".into(),
             severity: Severity::High,
             references: vec![format!("{} 1.1.2", bulkhead_sdk::CIS_DOCKER)],
+            items: vec![bulkhead_sdk::cis::item("1.1.2")],
             reads: vec!["/etc/group".into(), "/etc/passwd".into()],
         }
     }

@@ -78,6 +78,7 @@ pub fn metadata() -> ControlMetadata {
         remediation: "chmod 400 <key file>; no daemon restart is needed.".to_owned(),
         severity: Severity::High,
         references: vec!["CIS Docker Benchmark v1.6.0 3.14".to_owned()],
+        items: vec![bulkhead_sdk::cis::item("3.14")],
         // `dockerd-config`: the daemon's configuration files and the paths they name,
         // wherever they are (the key named by --tlskey or daemon.json).
         reads: vec![

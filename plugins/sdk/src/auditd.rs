@@ -204,6 +204,7 @@ macro_rules! audit_control {
                     references: ::std::vec![
                         ::std::format!("{} {}", $crate::CIS_DOCKER, $cis),
                     ],
+                    items: ::std::vec![$crate::cis::item($cis)],
                     reads,
                 }
             }

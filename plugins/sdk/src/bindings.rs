@@ -5,12 +5,17 @@
 //! [`export!`](crate::export) macro that the crate root re-exports from this module.
 //!
 //! The WIT lives in the repository's `wit/` directory; the host generates its side from the
-//! same files, so the WIT is the only contract the two share.
+//! same files, so the WIT is the only contract the two share. Controls built with this SDK
+//! target `bulkhead:plugin@0.2.0` (`wit/v0.2`), which imports the 0.1.0 interfaces
+//! unchanged: their modules are `bulkhead::plugin0_1_0::*`, the new ones
+//! `bulkhead::plugin0_2_0::*`.
 #![allow(missing_docs)] // generated code; the WIT's own `///` comments become its docs
 
 wit_bindgen::generate!({
-    world: "plugin",
-    path: "../../wit",
+    world: "bulkhead:plugin/plugin@0.2.0",
+    path: "../../wit/v0.2",
+    // The 0.1.0 interfaces it imports live in a dependency package (`wit/v0.2/deps`).
+    generate_all,
     // The export macro is used from control crates, which depend on this crate only.
     pub_export_macro: true,
     default_bindings_module: "bulkhead_sdk::bindings",

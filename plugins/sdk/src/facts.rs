@@ -18,10 +18,14 @@
 //! let findings = audit(&Host);
 //! ```
 
-use crate::bindings::bulkhead::plugin::{
+use crate::bindings::bulkhead::plugin0_1_0::{
     container_admin, docker, file_admin, filesystem, log, process,
 };
-use crate::{Container, DaemonProcess, Error, FileInfo, Level, Tightening};
+use crate::bindings::bulkhead::plugin0_2_0::{container_processes, images, machine, networks};
+use crate::{
+    AuditRule, Container, DaemonProcess, Error, ExecSession, FileInfo, Group, Image, Level,
+    Listener, MountEntry, Network, ProcessTable, Tightening, User,
+};
 
 /// The most bytes [`Facts::read_file`] returns (the host's cap too).
 pub const MAX_READ: u32 = 1 << 20;
@@ -50,6 +54,30 @@ pub trait Facts {
     fn inspect(&self, id: &str) -> Result<String, Error>;
     /// The daemon's `docker info` document (JSON).
     fn info(&self) -> Result<String, Error>;
+    /// `machine.user-by-name`: the account named `name`, from the root's `/etc/passwd`.
+    fn user_by_name(&self, name: &str) -> Result<Option<User>, Error>;
+    /// `machine.user-by-id`.
+    fn user_by_id(&self, uid: u32) -> Result<Option<User>, Error>;
+    /// `machine.group-by-name`: the group named `name`, from the root's `/etc/group`.
+    fn group_by_name(&self, name: &str) -> Result<Option<Group>, Error>;
+    /// `machine.group-by-id`.
+    fn group_by_id(&self, gid: u32) -> Result<Option<Group>, Error>;
+    /// `machine.mounts`: the mount table of the machine's init process.
+    fn mounts(&self) -> Result<Vec<MountEntry>, Error>;
+    /// `machine.audit-rules`: every auditd rule configured on disk.
+    fn audit_rules(&self) -> Result<Vec<AuditRule>, Error>;
+    /// `machine.unit-file`: where systemd loads unit `name` from.
+    fn unit_file(&self, name: &str) -> Result<Option<String>, Error>;
+    /// `machine.listeners`: the TCP sockets listening on the machine.
+    fn listeners(&self) -> Result<Vec<Listener>, Error>;
+    /// `images.images`: every image of the daemon.
+    fn images(&self) -> Result<Vec<Image>, Error>;
+    /// `container-processes.top`: the processes of a running container.
+    fn top(&self, id: &str) -> Result<ProcessTable, Error>;
+    /// `container-processes.execs`: the exec sessions the daemon holds for a container.
+    fn execs(&self, id: &str) -> Result<Vec<ExecSession>, Error>;
+    /// `networks.networks`: every network of the daemon.
+    fn networks(&self) -> Result<Vec<Network>, Error>;
     /// Record a message in the control's log.
     fn log(&self, level: Level, message: &str);
 }
@@ -98,6 +126,42 @@ impl Facts for Host {
     }
     fn info(&self) -> Result<String, Error> {
         docker::info()
+    }
+    fn user_by_name(&self, name: &str) -> Result<Option<User>, Error> {
+        machine::user_by_name(name)
+    }
+    fn user_by_id(&self, uid: u32) -> Result<Option<User>, Error> {
+        machine::user_by_id(uid)
+    }
+    fn group_by_name(&self, name: &str) -> Result<Option<Group>, Error> {
+        machine::group_by_name(name)
+    }
+    fn group_by_id(&self, gid: u32) -> Result<Option<Group>, Error> {
+        machine::group_by_id(gid)
+    }
+    fn mounts(&self) -> Result<Vec<MountEntry>, Error> {
+        machine::mounts()
+    }
+    fn audit_rules(&self) -> Result<Vec<AuditRule>, Error> {
+        machine::audit_rules()
+    }
+    fn unit_file(&self, name: &str) -> Result<Option<String>, Error> {
+        machine::unit_file(name)
+    }
+    fn listeners(&self) -> Result<Vec<Listener>, Error> {
+        machine::listeners()
+    }
+    fn images(&self) -> Result<Vec<Image>, Error> {
+        images::images()
+    }
+    fn top(&self, id: &str) -> Result<ProcessTable, Error> {
+        container_processes::top(id)
+    }
+    fn execs(&self, id: &str) -> Result<Vec<ExecSession>, Error> {
+        container_processes::execs(id)
+    }
+    fn networks(&self) -> Result<Vec<Network>, Error> {
+        networks::networks()
     }
     fn log(&self, level: Level, message: &str) {
         log::log(level, message)

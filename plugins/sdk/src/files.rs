@@ -507,6 +507,7 @@ macro_rules! file_control {
                     references: ::std::vec![
                         ::std::format!("{} {}", $crate::CIS_DOCKER, $cis),
                     ],
+                    items: ::std::vec![$crate::cis::item($cis)],
                     reads: ::std::vec![$(::std::string::String::from($read)),*],
                 }
             }

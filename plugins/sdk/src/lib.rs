@@ -31,6 +31,8 @@
 //!             remediation: "Create /etc/docker/daemon.json.".into(),
 //!             severity: Severity::Low,
 //!             references: vec!["example".into()],
+//!             // The benchmark items it implements (`bulkhead_sdk::cis::item("3.17")`), if any.
+//!             items: Vec::new(),
 //!             reads: vec!["/etc/docker".into()], // the only paths it may read
 //!         }
 //!     }
@@ -111,6 +113,7 @@ extern crate self as bulkhead_sdk;
 pub mod auditd;
 pub mod bindings;
 pub mod caps;
+pub mod cis;
 pub mod daemon;
 pub mod dockerd;
 pub mod facts;
@@ -123,21 +126,28 @@ pub mod runtime;
 pub mod swarm;
 pub mod testing;
 
-pub use bindings::bulkhead::plugin::{
+pub use bindings::bulkhead::plugin0_1_0::{
     container_admin, docker, file_admin, filesystem, log, process, types,
 };
-pub use bindings::exports::bulkhead::plugin::control::Guest;
+pub use bindings::bulkhead::plugin0_2_0::{container_processes, images, machine, networks};
+pub use bindings::exports::bulkhead::plugin0_2_0::control::{
+    Assessment, BenchmarkItem, ControlMetadata, Guest,
+};
 pub use caps::{Capabilities, CapabilityOrigin, capability_origin, effective_capabilities};
 pub use container_admin::Tightening;
+pub use container_processes::{ExecSession, ProcessTable};
 pub use daemon::{Daemon, DaemonScan, scan_daemons};
 pub use docker::{Container, Mount};
 pub use dockerd::{CommandLine, DEFAULT_CONFIG_FILE, DaemonJson};
 pub use facts::{Admin, Facts, Host, MAX_READ};
 pub use finding::describe_error;
+pub use images::{HistoryEntry, Image};
 pub use log::Level;
+pub use machine::{AuditRule, Group, Listener, MountEntry, User};
 pub use mode::{format_mode, mode_at_most};
+pub use networks::Network;
 pub use process::DaemonProcess;
-pub use types::{ControlMetadata, Error, FileInfo, FileKind, Finding, Severity, Status, Target};
+pub use types::{Error, FileInfo, FileKind, Finding, Severity, Status, Target};
 
 /// How bundled controls name the benchmark in their references: `CIS Docker Benchmark
 /// v1.6.0 3.1`. bulkhead selects controls by the item number after it (`--only 3.1`).
@@ -148,7 +158,7 @@ pub const CIS_DOCKER: &str = "CIS Docker Benchmark v1.6.0";
 /// Call it once, at the top level of the control crate: `bulkhead_sdk::export!(MyControl);`.
 /// It expands to nothing off wasm32, so the same crate also builds natively (as an `rlib` or
 /// `cdylib`) for unit tests and clippy: a native linker cannot export the component's
-/// `bulkhead:plugin/control@0.1.0#audit`-style symbol names.
+/// `bulkhead:plugin/control@0.2.0#audit`-style symbol names.
 #[macro_export]
 macro_rules! export {
     ($ty:ident) => {

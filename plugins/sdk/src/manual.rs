@@ -68,6 +68,7 @@ macro_rules! manual_control {
                     references: ::std::vec![
                         ::std::format!("{} {} (manual)", $crate::CIS_DOCKER, $cis),
                     ],
+                    items: ::std::vec![$crate::cis::item($cis)],
                     reads: ::std::vec![$(::std::string::String::from($read)),*],
                 }
             }

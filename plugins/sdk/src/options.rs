@@ -519,6 +519,7 @@ macro_rules! option_control {
                     remediation: $remediation.into(),
                     severity: $crate::Severity::$severity,
                     references: ::std::vec![::std::format!("{} {}", $crate::CIS_DOCKER, $cis),],
+                    items: ::std::vec![$crate::cis::item($cis)],
                     reads: ::std::vec![::std::string::String::from("dockerd-config")],
                 }
             }

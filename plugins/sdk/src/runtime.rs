@@ -452,6 +452,7 @@ macro_rules! container_control {
                     remediation: $remediation.into(),
                     severity: $crate::Severity::$severity,
                     references: ::std::vec![::std::format!("{} {}", $crate::CIS_DOCKER, $cis)],
+                    items: ::std::vec![$crate::cis::item($cis)],
                     reads: ::std::vec::Vec::new(),
                 }
             }

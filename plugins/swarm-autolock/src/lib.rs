@@ -49,6 +49,7 @@ impl Guest for Control {
             remediation: "docker swarm update --autolock=true".into(),
             severity: Severity::Medium,
             references: vec![format!("{} 7.5", bulkhead_sdk::CIS_DOCKER)],
+            items: vec![bulkhead_sdk::cis::item("7.5")],
             reads: Vec::new(),
         }
     }

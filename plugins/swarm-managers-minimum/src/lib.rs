@@ -61,6 +61,7 @@ impl Guest for Control {
             remediation: "Demote extra managers with docker node demote.".into(),
             severity: Severity::Medium,
             references: vec![format!("{} 7.1", bulkhead_sdk::CIS_DOCKER)],
+            items: vec![bulkhead_sdk::cis::item("7.1")],
             reads: Vec::new(),
         }
     }

@@ -61,6 +61,7 @@ impl Guest for Control {
             remediation: "docker swarm leave where swarm mode is not needed.".into(),
             severity: Severity::Medium,
             references: vec![format!("{} 5.1", bulkhead_sdk::CIS_DOCKER)],
+            items: vec![bulkhead_sdk::cis::item("5.1")],
             reads: Vec::new(),
         }
     }

@@ -19,7 +19,10 @@
 //! ```
 
 use crate::facts::{Admin, Facts};
-use crate::{Container, DaemonProcess, Error, FileInfo, Level, Tightening};
+use crate::{
+    AuditRule, Container, DaemonProcess, Error, ExecSession, FileInfo, Group, Image, Level,
+    Listener, MountEntry, Network, ProcessTable, Tightening, User,
+};
 use fs::{FakeFs, Node};
 use std::cell::RefCell;
 
@@ -41,6 +44,13 @@ pub struct FakeHost {
     dockerd: Option<Result<Vec<DaemonProcess>, Error>>,
     containers: Option<Result<Vec<Container>, Error>>,
     info: Option<Result<String, Error>>,
+    images: Option<Result<Vec<Image>, Error>>,
+    networks: Option<Result<Vec<Network>, Error>>,
+    listeners: Option<Result<Vec<Listener>, Error>>,
+    mounts: Option<Result<Vec<MountEntry>, Error>>,
+    /// Process tables and exec sessions by container id or name.
+    processes: Vec<(String, Result<ProcessTable, Error>)>,
+    execs: Vec<(String, ExecSession)>,
     admin_error: Option<Error>,
     calls: RefCell<Vec<AdminCall>>,
     logs: RefCell<Vec<(Level, String)>>,
@@ -69,6 +79,48 @@ pub fn container(name: &str) -> Container {
         security_opt: Vec::new(),
         mounts: Vec::new(),
         labels: Vec::new(),
+    }
+}
+
+/// An image with no user, no health check and one tag.
+pub fn image(id: &str, tag: &str) -> Image {
+    Image {
+        id: format!("sha256:{id}"),
+        tags: vec![tag.to_owned()],
+        user: String::new(),
+        healthcheck: None,
+        created: "2026-01-01T00:00:00Z".to_owned(),
+    }
+}
+
+/// A network with no options.
+pub fn network(name: &str, driver: &str, scope: &str) -> Network {
+    Network {
+        id: format!("{name}-id"),
+        name: name.to_owned(),
+        driver: driver.to_owned(),
+        scope: scope.to_owned(),
+        internal: false,
+        options: Vec::new(),
+    }
+}
+
+/// A process table in `ps -ef` columns, one row per command line.
+pub fn process_table(commands: &[&str]) -> ProcessTable {
+    let titles = ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"];
+    ProcessTable {
+        titles: titles.iter().map(|t| t.to_string()).collect(),
+        processes: commands
+            .iter()
+            .enumerate()
+            .map(|(i, cmd)| {
+                let pid = (100 + i).to_string();
+                ["root", &pid, "1", "0", "10:00", "?", "00:00:00", cmd]
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect()
+            })
+            .collect(),
     }
 }
 
@@ -167,6 +219,143 @@ impl FakeHost {
         self
     }
 
+    /// Add an image to the daemon.
+    pub fn image(mut self, image: Image) -> Self {
+        if let Some(Ok(list)) = &mut self.images {
+            list.push(image);
+        } else {
+            self.images = Some(Ok(vec![image]));
+        }
+        self
+    }
+
+    /// Make `images.images` fail with `error`.
+    pub fn images_error(mut self, error: Error) -> Self {
+        self.images = Some(Err(error));
+        self
+    }
+
+    /// Add a network to the daemon.
+    pub fn network(mut self, network: Network) -> Self {
+        if let Some(Ok(list)) = &mut self.networks {
+            list.push(network);
+        } else {
+            self.networks = Some(Ok(vec![network]));
+        }
+        self
+    }
+
+    /// Make `networks.networks` fail with `error`.
+    pub fn networks_error(mut self, error: Error) -> Self {
+        self.networks = Some(Err(error));
+        self
+    }
+
+    /// A TCP socket listening on `address:port` (`tcp6` when the address has a colon).
+    pub fn listener(mut self, address: &str, port: u16) -> Self {
+        let listener = Listener {
+            protocol: if address.contains(':') { "tcp6" } else { "tcp" }.to_owned(),
+            address: address.to_owned(),
+            port,
+        };
+        if let Some(Ok(list)) = &mut self.listeners {
+            list.push(listener);
+        } else {
+            self.listeners = Some(Ok(vec![listener]));
+        }
+        self
+    }
+
+    /// Make `machine.listeners` fail with `error`.
+    pub fn listeners_error(mut self, error: Error) -> Self {
+        self.listeners = Some(Err(error));
+        self
+    }
+
+    /// Add a mount to the machine's mount table.
+    pub fn mount(mut self, mount: MountEntry) -> Self {
+        if let Some(Ok(list)) = &mut self.mounts {
+            list.push(mount);
+        } else {
+            self.mounts = Some(Ok(vec![mount]));
+        }
+        self
+    }
+
+    /// The processes of container `id_or_name` (or the error asking for them gives).
+    pub fn processes(mut self, id_or_name: &str, table: Result<ProcessTable, Error>) -> Self {
+        self.processes.push((id_or_name.to_owned(), table));
+        self
+    }
+
+    /// An exec session the daemon holds for container `id_or_name`.
+    pub fn exec(mut self, id_or_name: &str, session: ExecSession) -> Self {
+        self.execs.push((id_or_name.to_owned(), session));
+        self
+    }
+
+    /// The container named by `id_or_name`, as the host resolves it.
+    fn find_container(&self, id_or_name: &str) -> Result<Container, Error> {
+        self.containers()?
+            .into_iter()
+            .find(|c| c.id == id_or_name || c.name == id_or_name)
+            .ok_or(Error::NotFound)
+    }
+
+    /// The lines of a fake account or rules file; a missing file has none.
+    fn lines_of(&self, path: &str) -> Result<Vec<String>, Error> {
+        match self.read_file(path, crate::MAX_READ) {
+            Ok(bytes) => Ok(String::from_utf8_lossy(&bytes)
+                .lines()
+                .map(str::to_owned)
+                .collect()),
+            Err(Error::NotFound) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn users(&self) -> Result<Vec<User>, Error> {
+        Ok(self
+            .lines_of("/etc/passwd")?
+            .iter()
+            .filter_map(|line| {
+                let f: Vec<&str> = line.split(':').collect();
+                let [name, _, uid, gid, _, home, shell] = f[..] else {
+                    return None;
+                };
+                Some(User {
+                    name: name.to_owned(),
+                    uid: uid.parse().ok()?,
+                    gid: gid.parse().ok()?,
+                    home: home.to_owned(),
+                    shell: shell.to_owned(),
+                })
+            })
+            .collect())
+    }
+
+    fn groups(&self) -> Result<Vec<Group>, Error> {
+        Ok(self
+            .lines_of("/etc/group")?
+            .iter()
+            .filter_map(|line| {
+                let f: Vec<&str> = line.split(':').collect();
+                let [name, _, gid, members] = f[..] else {
+                    return None;
+                };
+                Some(Group {
+                    name: name.to_owned(),
+                    gid: gid.parse().ok()?,
+                    members: members
+                        .split(',')
+                        .filter(|m| !m.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                })
+            })
+            .collect())
+    }
+
     /// Make every mutating call fail with `error` (it is still recorded).
     pub fn admin_error(mut self, error: Error) -> Self {
         self.admin_error = Some(error);
@@ -248,6 +437,107 @@ impl Facts for FakeHost {
         }
         self.containers()?;
         Ok(r#"{"ServerVersion":"fake"}"#.to_owned())
+    }
+
+    fn user_by_name(&self, name: &str) -> Result<Option<User>, Error> {
+        Ok(self.users()?.into_iter().find(|u| u.name == name))
+    }
+
+    fn user_by_id(&self, uid: u32) -> Result<Option<User>, Error> {
+        Ok(self.users()?.into_iter().find(|u| u.uid == uid))
+    }
+
+    fn group_by_name(&self, name: &str) -> Result<Option<Group>, Error> {
+        Ok(self.groups()?.into_iter().find(|g| g.name == name))
+    }
+
+    fn group_by_id(&self, gid: u32) -> Result<Option<Group>, Error> {
+        Ok(self.groups()?.into_iter().find(|g| g.gid == gid))
+    }
+
+    fn mounts(&self) -> Result<Vec<MountEntry>, Error> {
+        self.mounts.clone().unwrap_or(Ok(Vec::new()))
+    }
+
+    fn audit_rules(&self) -> Result<Vec<AuditRule>, Error> {
+        let mut files = vec!["/etc/audit/audit.rules".to_owned()];
+        if let Ok(names) = self.read_dir("/etc/audit/rules.d") {
+            files.extend(
+                names
+                    .into_iter()
+                    .filter(|n| n.ends_with(".rules"))
+                    .map(|n| format!("/etc/audit/rules.d/{n}")),
+            );
+        }
+        let mut rules = Vec::new();
+        for file in files {
+            for (index, line) in self.lines_of(&file)?.iter().enumerate() {
+                let text = line.trim();
+                if !text.is_empty() && !text.starts_with('#') {
+                    rules.push(AuditRule {
+                        file: file.clone(),
+                        line: index as u32 + 1,
+                        text: text.to_owned(),
+                    });
+                }
+            }
+        }
+        Ok(rules)
+    }
+
+    fn unit_file(&self, name: &str) -> Result<Option<String>, Error> {
+        if name.is_empty() || name.contains('/') {
+            return Err(Error::Invalid(format!("{name:?} is not a unit file name")));
+        }
+        let dirs = [
+            "/etc/systemd/system",
+            "/run/systemd/system",
+            "/usr/local/lib/systemd/system",
+            "/lib/systemd/system",
+            "/usr/lib/systemd/system",
+        ];
+        Ok(dirs
+            .iter()
+            .map(|dir| format!("{dir}/{name}"))
+            .find(|path| self.lstat(path).is_ok()))
+    }
+
+    fn listeners(&self) -> Result<Vec<Listener>, Error> {
+        self.listeners.clone().unwrap_or(Ok(Vec::new()))
+    }
+
+    fn images(&self) -> Result<Vec<Image>, Error> {
+        let mut list = self.images.clone().unwrap_or(Ok(Vec::new()))?;
+        list.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(list)
+    }
+
+    fn top(&self, id: &str) -> Result<ProcessTable, Error> {
+        let container = self.find_container(id)?;
+        if container.state != "running" {
+            return Err(Error::Invalid(format!("container {id} is not running")));
+        }
+        self.processes
+            .iter()
+            .find(|(key, _)| *key == container.id || *key == container.name)
+            .map(|(_, table)| table.clone())
+            .unwrap_or_else(|| Ok(process_table(&[])))
+    }
+
+    fn execs(&self, id: &str) -> Result<Vec<ExecSession>, Error> {
+        let container = self.find_container(id)?;
+        Ok(self
+            .execs
+            .iter()
+            .filter(|(key, _)| *key == container.id || *key == container.name)
+            .map(|(_, session)| session.clone())
+            .collect())
+    }
+
+    fn networks(&self) -> Result<Vec<Network>, Error> {
+        let mut list = self.networks.clone().unwrap_or(Ok(Vec::new()))?;
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(list)
     }
 
     fn log(&self, level: Level, message: &str) {

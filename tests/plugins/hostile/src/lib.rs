@@ -23,6 +23,7 @@ pub fn metadata(id: &str, title: &str, reads: &[&str]) -> ControlMetadata {
         remediation: "None: this control only attacks the host.".to_owned(),
         severity: Severity::Info,
         references: vec!["bulkhead hostile-control suite".to_owned()],
+        items: Vec::new(),
         reads: reads.iter().map(|&r| r.to_owned()).collect(),
     }
 }

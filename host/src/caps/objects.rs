@@ -1,0 +1,479 @@
+//! The 0.2.0 Docker interfaces: `images`, `container-processes` and `networks`.
+//!
+//! Like `docker`, they are served per run: the image list (each image inspected once,
+//! concurrently with a bound) and the network list are fetched when a control first
+//! asks and kept for the rest of the run. A container's processes and exec sessions are
+//! asked of the daemon when a control asks, through its top and exec-inspect APIs:
+//! nothing is ever run inside a container.
+//!
+//! Controls name containers and images by id, name or tag, and the host only ever
+//! sends the daemon a full id it found in its own lists: a name a control makes up
+//! never reaches a URL.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bollard::Docker;
+use bollard::query_parameters::{ListImagesOptionsBuilder, TopOptionsBuilder};
+use futures::{StreamExt, TryStreamExt};
+use serde_json::Value;
+use tokio::sync::OnceCell;
+use wasmtime::component::{HasData, Linker};
+
+use super::check;
+use super::docker::{DockerCtx, connect, describe};
+use crate::bindings::container_processes::{self, ExecSession, ProcessTable};
+use crate::bindings::images::{self, HistoryEntry, Image};
+use crate::bindings::networks::{self, Network};
+use crate::bindings::types::Error as WitError;
+use crate::grants::{Call, Grants};
+use crate::state::{CallRecord, HostState};
+
+/// Image inspections in flight at once.
+const INSPECT_CONCURRENCY: usize = 16;
+
+/// What the 0.2.0 interfaces keep per run and daemon.
+#[derive(Default)]
+pub struct Objects {
+    client: OnceCell<Result<Docker, String>>,
+    images: OnceCell<Result<Arc<ImageSet>, String>>,
+    networks: OnceCell<Result<Vec<Network>, String>>,
+}
+
+/// Every image with its inspect document.
+#[derive(Debug, Default)]
+pub struct ImageSet {
+    images: Vec<Image>,
+    inspect: HashMap<String, String>,
+}
+
+impl ImageSet {
+    /// Build the set from inspect documents.
+    pub fn from_documents(docs: Vec<Value>) -> Self {
+        let mut set = ImageSet::default();
+        for doc in docs {
+            let image = image_from_inspect(&doc);
+            set.inspect.insert(image.id.clone(), doc.to_string());
+            set.images.push(image);
+        }
+        set.images.sort_by(|a, b| a.id.cmp(&b.id));
+        set
+    }
+
+    /// The full id of the image named by `reference`: a full id, a unique id prefix
+    /// (with or without `sha256:`), or one of its tags (`name` alone means `name:latest`).
+    fn full_id(&self, reference: &str) -> Option<&str> {
+        if reference.is_empty() {
+            return None;
+        }
+        let tagged = if reference
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains(':'))
+        {
+            reference.to_owned()
+        } else {
+            format!("{reference}:latest")
+        };
+        if let Some(image) = self.images.iter().find(|i| i.tags.contains(&tagged)) {
+            return Some(&image.id);
+        }
+        let bare = reference.strip_prefix("sha256:").unwrap_or(reference);
+        if !bare.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let mut matches = self.images.iter().filter(|i| {
+            i.id.strip_prefix("sha256:")
+                .unwrap_or(&i.id)
+                .starts_with(bare)
+        });
+        match (matches.next(), matches.next()) {
+            (Some(image), None) => Some(&image.id),
+            _ => None,
+        }
+    }
+}
+
+/// The security-relevant facts of one image, from its inspect document.
+pub fn image_from_inspect(doc: &Value) -> Image {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let strings = |v: &Value| -> Option<Vec<String>> {
+        v.as_array().map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+    };
+    let mut tags = strings(&doc["RepoTags"]).unwrap_or_default();
+    tags.retain(|t| t != "<none>:<none>");
+    tags.sort();
+    let config = &doc["Config"];
+    Image {
+        id: text(&doc["Id"]),
+        tags,
+        user: text(&config["User"]),
+        healthcheck: strings(&config["Healthcheck"]["Test"]),
+        created: text(&doc["Created"]),
+    }
+}
+
+/// One network from the daemon's list.
+fn network_from_json(doc: &Value) -> Network {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let mut options: Vec<(String, String)> = doc["Options"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
+        .unwrap_or_default();
+    options.sort();
+    Network {
+        id: text(&doc["Id"]),
+        name: text(&doc["Name"]),
+        driver: text(&doc["Driver"]),
+        scope: text(&doc["Scope"]),
+        internal: doc["Internal"].as_bool().unwrap_or(false),
+        options,
+    }
+}
+
+/// One exec session from its inspect document.
+fn exec_from_json(doc: &Value) -> ExecSession {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let process = &doc["ProcessConfig"];
+    let mut command = vec![text(&process["entrypoint"])];
+    command.extend(
+        process["arguments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned),
+    );
+    command.retain(|c| !c.is_empty());
+    ExecSession {
+        id: text(&doc["ID"]),
+        running: doc["Running"].as_bool().unwrap_or(false),
+        privileged: process["privileged"].as_bool().unwrap_or(false),
+        user: text(&process["user"]),
+        command,
+    }
+}
+
+/// A bollard error as the WIT error a control sees.
+fn daemon_error(ctx: &DockerCtx, err: &bollard::errors::Error) -> WitError {
+    match err {
+        bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        } => WitError::NotFound,
+        other => WitError::Unavailable(format!(
+            "cannot read the Docker daemon at {}: {}",
+            ctx.endpoint(),
+            describe(other)
+        )),
+    }
+}
+
+impl DockerCtx {
+    async fn client(&self) -> Result<&Docker, WitError> {
+        self.objects
+            .client
+            .get_or_init(|| async {
+                connect(self.endpoint()).await.map_err(|e| {
+                    format!("cannot read the Docker daemon at {}: {e}", self.endpoint())
+                })
+            })
+            .await
+            .as_ref()
+            .map_err(|e| WitError::Unavailable(e.clone()))
+    }
+
+    async fn images(&self) -> Result<Arc<ImageSet>, WitError> {
+        let fetch = async {
+            let docker = self.client().await.map_err(|e| format!("{e:?}"))?;
+            let options = ListImagesOptionsBuilder::default().all(false).build();
+            let listed = docker
+                .list_images(Some(options))
+                .await
+                .map_err(|e| describe(&e))?;
+            let docs = futures::stream::iter(listed.into_iter().map(|i| i.id))
+                .map(|id| async move {
+                    match docker.inspect_image(&id).await {
+                        Ok(doc) => serde_json::to_value(doc)
+                            .map(Some)
+                            .map_err(|e| e.to_string()),
+                        // Removed between list and inspect: gone, not an error.
+                        Err(bollard::errors::Error::DockerResponseServerError {
+                            status_code: 404,
+                            ..
+                        }) => Ok(None),
+                        Err(e) => Err(format!("inspect image {id}: {}", describe(&e))),
+                    }
+                })
+                .buffer_unordered(INSPECT_CONCURRENCY)
+                .try_filter_map(|doc| async move { Ok(doc) })
+                .try_collect::<Vec<Value>>()
+                .await?;
+            Ok::<_, String>(Arc::new(ImageSet::from_documents(docs)))
+        };
+        self.objects
+            .images
+            .get_or_init(|| async {
+                fetch.await.map_err(|e| {
+                    format!("cannot read the Docker daemon at {}: {e}", self.endpoint())
+                })
+            })
+            .await
+            .clone()
+            .map_err(WitError::Unavailable)
+    }
+
+    async fn networks(&self) -> Result<Vec<Network>, WitError> {
+        let fetch = async {
+            let docker = self.client().await.map_err(|e| format!("{e:?}"))?;
+            let listed = docker.list_networks(None).await.map_err(|e| describe(&e))?;
+            let mut networks: Vec<Network> = listed
+                .iter()
+                .map(|n| serde_json::to_value(n).map(|v| network_from_json(&v)))
+                .collect::<Result<_, _>>()
+                .map_err(|e| e.to_string())?;
+            networks.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok::<_, String>(networks)
+        };
+        self.objects
+            .networks
+            .get_or_init(|| async {
+                fetch.await.map_err(|e| {
+                    format!("cannot read the Docker daemon at {}: {e}", self.endpoint())
+                })
+            })
+            .await
+            .clone()
+            .map_err(WitError::Unavailable)
+    }
+
+    /// The full id and inspect document of a container of the snapshot.
+    async fn container(&self, id_or_name: &str) -> Result<(String, Value), WitError> {
+        let snapshot = self.snapshot().await?;
+        let id = snapshot.full_id(id_or_name).ok_or(WitError::NotFound)?;
+        let doc = snapshot.inspect_doc(id).ok_or(WitError::NotFound)?;
+        let doc = serde_json::from_str(doc).map_err(|e| WitError::Other(e.to_string()))?;
+        Ok((id.to_owned(), doc))
+    }
+
+    async fn top(&self, id_or_name: &str) -> Result<ProcessTable, WitError> {
+        let (id, doc) = self.container(id_or_name).await?;
+        if doc["State"]["Running"].as_bool() != Some(true) {
+            return Err(WitError::Invalid(format!(
+                "container {id_or_name} is not running, so it has no processes"
+            )));
+        }
+        let docker = self.client().await?;
+        let options = TopOptionsBuilder::default().ps_args("-ef").build();
+        let top = match docker.top_processes(&id, Some(options)).await {
+            Ok(top) => top,
+            // Stopped since the snapshot.
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 409, ..
+            }) => {
+                return Err(WitError::Invalid(format!(
+                    "container {id_or_name} is not running, so it has no processes"
+                )));
+            }
+            Err(e) => return Err(daemon_error(self, &e)),
+        };
+        Ok(ProcessTable {
+            titles: top.titles.unwrap_or_default(),
+            processes: top.processes.unwrap_or_default(),
+        })
+    }
+
+    async fn execs(&self, id_or_name: &str) -> Result<Vec<ExecSession>, WitError> {
+        let (_, doc) = self.container(id_or_name).await?;
+        let ids: Vec<String> = doc["ExecIDs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let docker = self.client().await?;
+        let mut sessions = Vec::new();
+        for id in ids {
+            match docker.inspect_exec(&id).await {
+                Ok(exec) => {
+                    let doc =
+                        serde_json::to_value(exec).map_err(|e| WitError::Other(e.to_string()))?;
+                    sessions.push(exec_from_json(&doc));
+                }
+                // Forgotten since the snapshot.
+                Err(bollard::errors::Error::DockerResponseServerError {
+                    status_code: 404, ..
+                }) => {}
+                Err(e) => return Err(daemon_error(self, &e)),
+            }
+        }
+        sessions.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(sessions)
+    }
+
+    async fn history(&self, reference: &str) -> Result<Vec<HistoryEntry>, WitError> {
+        let images = self.images().await?;
+        let id = images.full_id(reference).ok_or(WitError::NotFound)?;
+        let docker = self.client().await?;
+        let steps = docker
+            .image_history(id)
+            .await
+            .map_err(|e| daemon_error(self, &e))?;
+        Ok(steps
+            .into_iter()
+            .map(|step| HistoryEntry {
+                id: step.id,
+                created_by: step.created_by,
+                created: step.created,
+                size: step.size,
+                comment: step.comment,
+            })
+            .collect())
+    }
+}
+
+/// A control's view of the 0.2.0 Docker interfaces for one call.
+pub struct ObjectsView<'a> {
+    ctx: &'a DockerCtx,
+    grants: &'a Grants,
+    record: &'a mut CallRecord,
+}
+
+impl images::Host for ObjectsView<'_> {
+    async fn images(&mut self) -> Result<Vec<Image>, WitError> {
+        check(self.grants, self.record, Call::Images, "")?;
+        Ok(self.ctx.images().await?.images.clone())
+    }
+
+    async fn inspect_image(&mut self, id: String) -> Result<String, WitError> {
+        check(self.grants, self.record, Call::InspectImage, &id)?;
+        let images = self.ctx.images().await?;
+        let full = images.full_id(&id).ok_or(WitError::NotFound)?;
+        images.inspect.get(full).cloned().ok_or(WitError::NotFound)
+    }
+
+    async fn history(&mut self, id: String) -> Result<Vec<HistoryEntry>, WitError> {
+        check(self.grants, self.record, Call::ImageHistory, &id)?;
+        self.ctx.history(&id).await
+    }
+}
+
+impl container_processes::Host for ObjectsView<'_> {
+    async fn top(&mut self, id: String) -> Result<ProcessTable, WitError> {
+        check(self.grants, self.record, Call::Top, &id)?;
+        self.ctx.top(&id).await
+    }
+
+    async fn execs(&mut self, id: String) -> Result<Vec<ExecSession>, WitError> {
+        check(self.grants, self.record, Call::Execs, &id)?;
+        self.ctx.execs(&id).await
+    }
+}
+
+impl networks::Host for ObjectsView<'_> {
+    async fn networks(&mut self) -> Result<Vec<Network>, WitError> {
+        check(self.grants, self.record, Call::Networks, "")?;
+        self.ctx.networks().await
+    }
+}
+
+struct ObjectsCap;
+
+impl HasData for ObjectsCap {
+    type Data<'a> = ObjectsView<'a>;
+}
+
+/// Add the `images`, `container-processes` and `networks` interfaces to `linker`.
+pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    fn view(s: &mut HostState) -> ObjectsView<'_> {
+        ObjectsView {
+            ctx: &s.run.docker,
+            grants: &s.grants,
+            record: &mut s.record,
+        }
+    }
+    images::add_to_linker::<HostState, ObjectsCap>(linker, view)?;
+    container_processes::add_to_linker::<HostState, ObjectsCap>(linker, view)?;
+    networks::add_to_linker::<HostState, ObjectsCap>(linker, view)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn set() -> ImageSet {
+        ImageSet::from_documents(vec![
+            json!({"Id": "sha256:aaaa1111", "RepoTags": ["app:1", "app:latest"],
+                   "Created": "2026-01-01T00:00:00Z",
+                   "Config": {"User": "app", "Healthcheck": {"Test": ["CMD", "true"]}}}),
+            json!({"Id": "sha256:aaab2222", "RepoTags": ["<none>:<none>"],
+                   "Config": {"User": ""}}),
+            json!({"Id": "sha256:bbbb3333", "RepoTags": ["registry:5000/team/base:2"],
+                   "Config": {"Healthcheck": {"Test": ["NONE"]}}}),
+        ])
+    }
+
+    #[test]
+    fn images_keep_user_healthcheck_and_real_tags() {
+        let set = set();
+        assert_eq!(set.images[0].user, "app");
+        assert_eq!(
+            set.images[0].healthcheck.as_deref(),
+            Some(&["CMD".to_owned(), "true".to_owned()][..])
+        );
+        assert!(set.images[1].tags.is_empty(), "<none>:<none> is no tag");
+        assert_eq!(set.images[1].healthcheck, None);
+        assert_eq!(
+            set.images[2].healthcheck.as_deref(),
+            Some(&["NONE".to_owned()][..])
+        );
+    }
+
+    #[rstest::rstest]
+    #[case::tag("app:1", Some("sha256:aaaa1111"))]
+    #[case::bare_name_is_latest("app", Some("sha256:aaaa1111"))]
+    #[case::registry_port_is_not_a_tag("registry:5000/team/base", None)]
+    #[case::registry_tag("registry:5000/team/base:2", Some("sha256:bbbb3333"))]
+    #[case::full_id("sha256:bbbb3333", Some("sha256:bbbb3333"))]
+    #[case::unique_prefix("aaab", Some("sha256:aaab2222"))]
+    #[case::ambiguous_prefix("aaa", None)]
+    #[case::path_tricks("../../containers/json", None)]
+    #[case::empty("", None)]
+    fn references_resolve_only_to_listed_images(
+        #[case] reference: &str,
+        #[case] want: Option<&str>,
+    ) {
+        assert_eq!(set().full_id(reference), want);
+    }
+
+    #[test]
+    fn networks_and_execs_parse_from_the_daemons_json() {
+        let net = network_from_json(&json!({
+            "Id": "n1", "Name": "backend", "Driver": "overlay", "Scope": "swarm",
+            "Internal": true, "Options": {"encrypted": "", "com.docker.network.mtu": "1400"}
+        }));
+        assert_eq!(
+            (net.driver.as_str(), net.scope.as_str()),
+            ("overlay", "swarm")
+        );
+        assert!(net.internal);
+        assert_eq!(net.options[1], ("encrypted".to_owned(), String::new()));
+        let exec = exec_from_json(&json!({
+            "ID": "e1", "Running": true,
+            "ProcessConfig": {"privileged": true, "user": "root",
+                              "entrypoint": "sh", "arguments": ["-c", "id"]}
+        }));
+        assert!(exec.privileged && exec.running);
+        assert_eq!(exec.user, "root");
+        assert_eq!(exec.command, ["sh", "-c", "id"]);
+    }
+}
