@@ -28,7 +28,7 @@ bulkhead_sdk::file_control! {
     rationale: "containerd's socket runs containers below Docker's API: anyone who can reach it can start a container with the host's namespaces, bypassing Docker entirely.",
     remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
     severity: High,
-    reads: ["/run/containerd/containerd.sock", "/etc/passwd", "/etc/group"],
+    reads: ["/run/containerd/containerd.sock"],
     rule: FileRule { what: "containerd socket", owner: Some(ROOT_ROOT), max_mode: None },
     locate: |facts| locate::path(facts, "/run/containerd/containerd.sock", "the containerd socket"),
 }

@@ -28,7 +28,7 @@ bulkhead_sdk::file_control! {
     rationale: "`daemon.json` sets the daemon's security options (TLS, user namespaces, logging, registries); whoever can edit it weakens them at the next restart.",
     remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
     severity: Medium,
-    reads: ["dockerd-config", "/etc/passwd", "/etc/group"],
+    reads: ["dockerd-config"],
     rule: FileRule { what: "daemon configuration file", owner: Some(ROOT_ROOT), max_mode: None },
     locate: |facts| locate::daemon_configs(facts),
 }

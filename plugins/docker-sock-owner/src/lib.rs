@@ -28,7 +28,7 @@ bulkhead_sdk::file_control! {
     rationale: "Access to the Docker socket is root on the host: it can start a privileged container that mounts `/`. Only root and the `docker` group may reach it.",
     remediation: "chown root:docker <file> (bulkhead reports the exact command; ownership is not changed automatically).",
     severity: High,
-    reads: ["/var/run/docker.sock", "/run/docker.sock", "dockerd-config", "/etc/passwd", "/etc/group"],
+    reads: ["/var/run/docker.sock", "/run/docker.sock", "dockerd-config"],
     rule: FileRule { what: "Docker socket", owner: Some(ROOT_DOCKER), max_mode: None },
     locate: |facts| locate::docker_sockets(facts),
 }

@@ -27,7 +27,7 @@ bulkhead_sdk::file_control! {
     rationale: "The init script's defaults file feeds options and environment to dockerd at start; whoever can edit it controls the daemon.",
     remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
     severity: Medium,
-    reads: ["/etc/default/docker", "/etc/passwd", "/etc/group"],
+    reads: ["/etc/default/docker"],
     rule: FileRule { what: "Docker defaults file", owner: Some(ROOT_ROOT), max_mode: None },
     locate: |facts| locate::path(facts, "/etc/default/docker", "the Docker defaults file"),
 }

@@ -27,7 +27,7 @@ bulkhead_sdk::file_control! {
     rationale: "`/etc/docker` holds the daemon's configuration, TLS material and registry certificates; whoever can write the directory can replace any of them.",
     remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
     severity: Medium,
-    reads: ["/etc/docker", "/etc/passwd", "/etc/group"],
+    reads: ["/etc/docker"],
     rule: FileRule { what: "Docker configuration directory", owner: Some(ROOT_ROOT), max_mode: None },
     locate: |facts| locate::path(facts, "/etc/docker", "the Docker configuration directory"),
 }

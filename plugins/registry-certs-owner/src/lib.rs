@@ -28,7 +28,7 @@ bulkhead_sdk::file_control! {
     rationale: "Registry certificates decide which registries the daemon trusts for pulls and pushes; a replaced CA lets an attacker serve any image under a trusted name.",
     remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
     severity: Medium,
-    reads: ["/etc/docker/certs.d", "/etc/passwd", "/etc/group"],
+    reads: ["/etc/docker/certs.d"],
     rule: FileRule { what: "registry certificate file", owner: Some(ROOT_ROOT), max_mode: None },
     locate: |facts| locate::files_in_subdirs(facts, "/etc/docker/certs.d", "registry certificate files"),
 }

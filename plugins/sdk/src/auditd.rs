@@ -1,7 +1,8 @@
 //! "Auditing is configured for X" (CIS Docker Benchmark 1.1.3-1.1.18), written once.
 //!
 //! The rules come from the audited host's rule files, as `augenrules`/`auditctl -R` load
-//! them: `/etc/audit/audit.rules` and every `*.rules` file in `/etc/audit/rules.d/`. A path
+//! them: `/etc/audit/audit.rules` and every `*.rules` file in `/etc/audit/rules.d/`, which
+//! the host reads and serves through `machine.audit-rules` (0.2.0). A path
 //! is audited when a rule watches it or a directory above it: `-w PATH ...`, or a syscall
 //! rule `-a ... -F path=PATH` / `-F dir=DIR`. A rule that is commented out, or deleted
 //! later with `-W`, does not count. (Reading the kernel's loaded rules would need
@@ -10,12 +11,9 @@
 //! The [`audit_control!`](crate::audit_control) macro writes a whole control from a
 //! locator of the audited path.
 
-use crate::facts::{Facts, MAX_READ};
+use crate::facts::Facts;
 use crate::files::Located;
-use crate::{Error, Finding, Target, describe_error};
-
-/// The rule files a control reads.
-pub const RULE_PATHS: [&str; 2] = ["/etc/audit/audit.rules", "/etc/audit/rules.d"];
+use crate::{Finding, Target, describe_error};
 
 /// The audit rules of the host, and which files they came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,34 +25,17 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// Read the rule files; `Err` when none could be read for a reason other than absence.
+    /// The host's rules (`machine.audit-rules`: audit.rules, then rules.d/*.rules by name,
+    /// parsed once per run by the host); `Err` when the host could not read them.
     pub fn load(facts: &impl Facts) -> Result<Self, String> {
-        let mut files = Vec::new();
-        match facts.read_dir("/etc/audit/rules.d") {
-            Ok(names) => files.extend(
-                names
-                    .into_iter()
-                    .filter(|n| n.ends_with(".rules"))
-                    .map(|n| format!("/etc/audit/rules.d/{n}")),
-            ),
-            Err(Error::NotFound) => {}
-            Err(err) => {
-                return Err(format!(
-                    "cannot list /etc/audit/rules.d: {}",
-                    describe_error(&err)
-                ));
-            }
-        }
-        files.push("/etc/audit/audit.rules".to_owned());
+        let lines = facts
+            .audit_rules()
+            .map_err(|err| format!("cannot read the audit rules: {}", describe_error(&err)))?;
         let mut rules = Rules::default();
-        for file in files {
-            match facts.read_file(&file, MAX_READ) {
-                Ok(bytes) => {
-                    rules.parse(&String::from_utf8_lossy(&bytes));
-                    rules.files.push(file);
-                }
-                Err(Error::NotFound) => {}
-                Err(err) => return Err(format!("cannot read {file}: {}", describe_error(&err))),
+        for line in lines {
+            rules.parse(&line.text);
+            if !rules.files.contains(&line.file) {
+                rules.files.push(line.file);
             }
         }
         Ok(rules)
@@ -188,9 +169,9 @@ macro_rules! audit_control {
 
         impl $crate::Guest for Control {
             fn metadata() -> $crate::ControlMetadata {
-                let mut reads: ::std::vec::Vec<::std::string::String> =
+                // The rules come from `machine.audit-rules`: no rule file is read directly.
+                let reads: ::std::vec::Vec<::std::string::String> =
                     ::std::vec![$(::std::string::String::from($read)),*];
-                reads.extend($crate::auditd::RULE_PATHS.iter().map(|p| p.to_string()));
                 $crate::ControlMetadata {
                     id: $id.into(),
                     title: $title.into(),
@@ -275,8 +256,10 @@ mod tests {
             Status::Fail,
             "only *.rules files count"
         );
-        let broken =
-            FakeHost::new().fail("/etc/audit/audit.rules", Error::Unavailable("EIO".into()));
+        let broken = FakeHost::new().fail(
+            "/etc/audit/audit.rules",
+            crate::Error::Unavailable("EIO".into()),
+        );
         assert_eq!(judge(&broken, "x", located())[0].status, Status::Error);
         assert_eq!(
             judge(&host, "x", Located::Absent("no such file".into()))[0].status,

@@ -10,9 +10,7 @@
 //!
 //! The [`file_control!`](crate::file_control) macro writes a whole control from a rule.
 
-use std::collections::BTreeMap;
-
-use crate::facts::{Admin, Facts, MAX_READ};
+use crate::facts::{Admin, Facts};
 use crate::mode::{excess_bits, format_mode, mode_at_most};
 use crate::{Error, FileKind, Finding, Target, describe_error};
 
@@ -59,79 +57,50 @@ pub enum Located {
     Failed(String),
 }
 
-/// The paths under `/etc/passwd` and `/etc/group` a control reads to name owners.
-pub const ACCOUNT_FILES: [&str; 2] = ["/etc/passwd", "/etc/group"];
-
-/// Users and groups of the audited host (`/etc/passwd`, `/etc/group` under the root).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Accounts {
-    users: BTreeMap<u32, String>,
-    groups: BTreeMap<u32, String>,
+/// The owner of a file, named from the host's account lookups (`machine.user-by-id`,
+/// `machine.group-by-id`, answered from `/etc/passwd` and `/etc/group` under the root).
+/// An id with no entry, or lookups that fail, leave the number: an owner by name then
+/// matches only `root`, which is id 0 with or without an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileOwner {
+    uid: u32,
+    gid: u32,
+    user: Option<String>,
+    group: Option<String>,
 }
 
-impl Accounts {
-    /// Read both files; a missing or unreadable one leaves its names unknown (ids are
-    /// then shown as numbers, and an owner by name can only match `root` = 0).
-    pub fn load(facts: &impl Facts) -> Self {
-        let table = |path: &str| {
-            facts
-                .read_file(path, MAX_READ)
-                .map(|bytes| parse_id_table(&String::from_utf8_lossy(&bytes)))
-                .unwrap_or_default()
-        };
-        Accounts {
-            users: table("/etc/passwd"),
-            groups: table("/etc/group"),
+impl FileOwner {
+    /// Look up the names of `uid` and `gid`.
+    pub fn of(facts: &impl Facts, uid: u32, gid: u32) -> Self {
+        FileOwner {
+            uid,
+            gid,
+            user: facts.user_by_id(uid).ok().flatten().map(|u| u.name),
+            group: facts.group_by_id(gid).ok().flatten().map(|g| g.name),
         }
     }
 
-    /// The user name of `uid`, or the number.
-    pub fn user(&self, uid: u32) -> String {
-        self.users
-            .get(&uid)
-            .cloned()
-            .unwrap_or_else(|| uid.to_string())
-    }
-
-    /// The group name of `gid`, or the number.
-    pub fn group(&self, gid: u32) -> String {
-        self.groups
-            .get(&gid)
-            .cloned()
-            .unwrap_or_else(|| gid.to_string())
-    }
-
-    /// Whether `uid` is the user named `name` (`root` is uid 0 even without a passwd).
-    pub fn is_user(&self, uid: u32, name: &str) -> bool {
-        self.users
-            .get(&uid)
-            .map_or(name == "root" && uid == 0, |n| n == name)
-    }
-
-    /// Whether `gid` is the group named `name` (`root` is gid 0 even without a group file).
-    pub fn is_group(&self, gid: u32, name: &str) -> bool {
-        self.groups
-            .get(&gid)
-            .map_or(name == "root" && gid == 0, |n| n == name)
+    /// Whether the owner is `user:group`.
+    pub fn is(&self, want: Owner) -> bool {
+        let named = |name: &Option<String>, id: u32, want: &str| {
+            name.as_deref()
+                .map_or(want == "root" && id == 0, |n| n == want)
+        };
+        named(&self.user, self.uid, want.user) && named(&self.group, self.gid, want.group)
     }
 }
 
-/// `name:x:id:...` lines to id → name (the first name for an id wins, as getpwuid does).
-fn parse_id_table(text: &str) -> BTreeMap<u32, String> {
-    let mut table = BTreeMap::new();
-    for line in text.lines() {
-        let mut fields = line.split(':');
-        let (Some(name), Some(_), Some(id)) = (fields.next(), fields.next(), fields.next()) else {
-            continue;
-        };
-        if name.is_empty() || name.starts_with('#') {
-            continue;
+impl std::fmt::Display for FileOwner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.user {
+            Some(name) => f.write_str(name)?,
+            None => write!(f, "{}", self.uid)?,
         }
-        if let Ok(id) = id.trim().parse::<u32>() {
-            table.entry(id).or_insert_with(|| name.to_owned());
+        match &self.group {
+            Some(name) => write!(f, ":{name}"),
+            None => write!(f, ":{}", self.gid),
         }
     }
-    table
 }
 
 /// Judge the located files against `rule`.
@@ -141,18 +110,13 @@ pub fn judge(facts: &impl Facts, rule: &FileRule, located: Located) -> Vec<Findi
         Located::Absent(why) => return vec![Finding::skip(Target::Host, why)],
         Located::Failed(why) => return vec![Finding::error(Target::Host, why)],
     };
-    let accounts = if rule.owner.is_some() {
-        Accounts::load(facts)
-    } else {
-        Accounts::default()
-    };
     paths
         .iter()
-        .map(|path| judge_one(facts, rule, &accounts, path))
+        .map(|path| judge_one(facts, rule, path))
         .collect()
 }
 
-fn judge_one(facts: &impl Facts, rule: &FileRule, accounts: &Accounts, path: &str) -> Finding {
+fn judge_one(facts: &impl Facts, rule: &FileRule, path: &str) -> Finding {
     let target = Target::file(path);
     let info = match facts.stat(path) {
         Ok(info) => info,
@@ -166,10 +130,10 @@ fn judge_one(facts: &impl Facts, rule: &FileRule, accounts: &Accounts, path: &st
             );
         }
     };
-    let owner = format!("{}:{}", accounts.user(info.uid), accounts.group(info.gid));
+    let owner = FileOwner::of(facts, info.uid, info.gid);
     let mut problems = Vec::new();
     if let Some(want) = rule.owner
-        && !(accounts.is_user(info.uid, want.user) && accounts.is_group(info.gid, want.group))
+        && !owner.is(want)
     {
         problems.push(format!(
             "is owned by {owner} (uid {}, gid {}), not {}:{}",
@@ -210,7 +174,7 @@ fn judge_one(facts: &impl Facts, rule: &FileRule, accounts: &Accounts, path: &st
         FileKind::Other => "other",
     };
     let mut finding = finding
-        .with_evidence("owner", owner)
+        .with_evidence("owner", owner.to_string())
         .with_evidence("mode", format_mode(info.mode))
         .with_evidence("kind", kind);
     if let Some(want) = rule.owner {

@@ -29,7 +29,7 @@ bulkhead_sdk::file_control! {
     rationale: "The CA certificate decides which clients may talk to the daemon over TLS; whoever can replace it can issue themselves a client certificate, which is root on the host.",
     remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
     severity: Medium,
-    reads: ["dockerd-config", "/root/.docker", "/etc/passwd", "/etc/group"],
+    reads: ["dockerd-config", "/root/.docker"],
     rule: FileRule { what: "TLS CA certificate", owner: Some(ROOT_ROOT), max_mode: None },
     locate: |facts| locate::daemon_option(facts, "tlscacert", "tlscacert", Some("/root/.docker/ca.pem"), "TLS CA certificate"),
 }

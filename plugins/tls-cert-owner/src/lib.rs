@@ -28,7 +28,7 @@ bulkhead_sdk::file_control! {
     rationale: "The server certificate is how clients know they reach the real daemon; whoever can replace it can impersonate the daemon to every client.",
     remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
     severity: Medium,
-    reads: ["dockerd-config", "/root/.docker", "/etc/passwd", "/etc/group"],
+    reads: ["dockerd-config", "/root/.docker"],
     rule: FileRule { what: "TLS server certificate", owner: Some(ROOT_ROOT), max_mode: None },
     locate: |facts| locate::daemon_option(facts, "tlscert", "tlscert", Some("/root/.docker/cert.pem"), "TLS server certificate"),
 }

@@ -29,7 +29,7 @@ bulkhead_sdk::file_control! {
     rationale: "The server key proves the daemon's identity; whoever owns it can read and replace it, and impersonate the daemon.",
     remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
     severity: High,
-    reads: ["dockerd-config", "/root/.docker", "/etc/passwd", "/etc/group"],
+    reads: ["dockerd-config", "/root/.docker"],
     rule: FileRule { what: "TLS server key", owner: Some(ROOT_ROOT), max_mode: None },
     locate: |facts| locate::daemon_option(facts, "tlskey", "tlskey", Some("/root/.docker/key.pem"), "TLS server key"),
 }

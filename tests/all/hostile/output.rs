@@ -59,6 +59,40 @@ fn a_control_built_against_a_future_wit_is_refused_at_load() {
     let out = lab.run(&[], &[]);
     out.assert_refused(
         &lab.plugin("future_wit"),
-        &["@0.2.0", "rebuild the control against"],
+        &["@1.0.0", "rebuild the control against"],
+    );
+}
+
+#[test]
+fn a_control_built_against_the_first_contract_still_runs() {
+    let lab = Lab::new("contract-v0-1", &["contract_v0_1"], false);
+    let id = "hostile-contract-v0-1";
+    let out = lab.run(&[id], &[]);
+    let control = out.control(id);
+    assert_eq!(control["status"], "ok", "{control:#}");
+    assert!(control.get("items").is_none(), "0.1.0 names no items");
+    let result = out.report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["control"] == id)
+        .unwrap_or_else(|| panic!("no result: {:#}", out.report));
+    assert_eq!(result["status"], "pass", "{result:#}");
+    assert_eq!(result["evidence"]["mode"], "0400", "the key the lab wrote");
+    let seen: usize = result["evidence"]["containers"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(seen >= 1, "the lab's container was not served: {result:#}");
+    assert_eq!(result["evidence"]["outside"], "Denied", "grants still hold");
+
+    let plugin = lab.plugin("contract_v0_1");
+    let inspect = crate::support::run(&["plugins", "inspect", plugin.to_str().unwrap()]);
+    assert_eq!(inspect.code, 0, "{}", inspect.stderr);
+    assert!(
+        inspect.stdout.contains("wit:       bulkhead:plugin@0.1.0"),
+        "{}",
+        inspect.stdout
     );
 }

@@ -1,7 +1,7 @@
-//! Hostile control: built against a future contract, `bulkhead:plugin@0.2.0`
+//! Hostile control: built against a future contract, `bulkhead:plugin@1.0.0`
 //! (`wit-future/`), with its own bindings instead of the SDK's.
 //!
-//! Refused when: a host implementing 0.1.x will not load it, and says to rebuild the
+//! Refused when: a host implementing 0.1.x and 0.2.x will not load it, and says to rebuild the
 //! control against the contract it implements.
 
 wit_bindgen::generate!({
@@ -19,7 +19,7 @@ impl Guest for FutureWit {
     fn metadata() -> ControlMetadata {
         ControlMetadata {
             id: "hostile-future-wit".to_owned(),
-            title: "Built against bulkhead:plugin@0.2.0".to_owned(),
+            title: "Built against bulkhead:plugin@1.0.0".to_owned(),
             version: "0.0.1".to_owned(),
             description: "A hostile control for bulkhead's sandbox tests.".to_owned(),
             rationale: "Proves that the host refuses a contract it does not implement.".to_owned(),
@@ -35,7 +35,7 @@ impl Guest for FutureWit {
         vec![Finding {
             target: Target::Host,
             status: Status::Info,
-            message: format!("a 0.2.0 control ran and saw {seen} containers"),
+            message: format!("a 1.0.0 control ran and saw {seen} containers"),
             evidence: Vec::new(),
         }]
     }
