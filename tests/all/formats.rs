@@ -276,6 +276,7 @@ fn waived_report() -> Report {
         source: Source::Bundled,
         sha256: "ab".repeat(32),
         references: vec!["CIS Docker Benchmark v1.6.0 5.4".into()],
+        items: Vec::new(),
         severity,
         description: "What it checks.".into(),
         rationale: "Why.".into(),
