@@ -20,13 +20,14 @@ use crate::bindings::types::Error as WitError;
 use crate::grants::{Call, Grants};
 use crate::state::{CallRecord, HostState};
 
-/// systemd's system unit path, highest priority first.
+/// systemd's system unit path, highest priority first (`man systemd.unit`; `/lib` last, as
+/// distributions without a merged `/usr` add it).
 pub const UNIT_DIRS: [&str; 5] = [
     "/etc/systemd/system",
     "/run/systemd/system",
     "/usr/local/lib/systemd/system",
-    "/lib/systemd/system",
     "/usr/lib/systemd/system",
+    "/lib/systemd/system",
 ];
 
 /// Per-run state: where the process table is, and each fact once parsed.

@@ -30,7 +30,7 @@ bulkhead_sdk::audit_control! {
     rationale: "The unit decides how the daemon starts; edits to it change the daemon's flags and environment.",
     what: "the docker.service unit file",
     severity: Low,
-    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
+    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
     locate: |facts| locate::systemd_unit(facts, "docker.service"),
 }
 

@@ -30,7 +30,7 @@ bulkhead_sdk::audit_control! {
     rationale: "The socket unit decides where and for whom the Docker API socket is created.",
     what: "the docker.socket unit file",
     severity: Low,
-    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
+    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
     locate: |facts| locate::systemd_unit(facts, "docker.socket"),
 }
 

@@ -2,8 +2,9 @@
 //!
 //! ### What it checks
 //! Docker's data directory (`DockerRootDir` from `docker info`, else `/var/lib/docker`) is
-//! a mount point of its own, from the host's mount table (`/proc/1/mountinfo`, read under
-//! `--root`, so a host mounted at `/host` is judged by its own table). Being on a separate
+//! a mount point of its own, from the host's mount table (`machine.mounts`: the init
+//! process's `mountinfo` under `--proc`, so a host audited from a container with its
+//! `/proc` at `/host/proc` is judged by its own table). Being on a separate
 //! `/var` partition is not enough: the benchmark asks for the data directory itself.
 //! Skips when the data directory does not exist.
 //!
@@ -20,13 +21,13 @@
 //! /var/lib/docker is on the filesystem mounted at /, not a partition of its own`.
 
 use bulkhead_sdk::{
-    ControlMetadata, Error, Facts, Finding, Guest, Host, MAX_READ, Severity, Target, describe_error,
+    ControlMetadata, Error, Facts, Finding, Guest, Host, Severity, Target, describe_error,
 };
 
-/// The mount table this control reads.
-const MOUNTINFO: &str = "/proc/1/mountinfo";
 /// Where Docker keeps its data unless `--data-root` says otherwise.
 const DEFAULT_ROOT: &str = "/var/lib/docker";
+/// Where the mount table comes from, as evidence says.
+const MOUNT_TABLE: &str = "machine.mounts (/proc/1/mountinfo)";
 
 /// Judge the host.
 pub fn audit(facts: &impl Facts) -> Vec<Finding> {
@@ -46,19 +47,15 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
             )];
         }
     }
-    let table = match facts.read_file(MOUNTINFO, MAX_READ) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+    let points: Vec<String> = match facts.mounts() {
+        Ok(mounts) => mounts.into_iter().map(|m| m.mount_point).collect(),
         Err(err) => {
             return vec![Finding::error(
                 Target::Host,
-                format!(
-                    "cannot read the mount table {MOUNTINFO}: {}",
-                    describe_error(&err)
-                ),
+                format!("cannot read the mount table: {}", describe_error(&err)),
             )];
         }
     };
-    let points = mount_points(&table);
     let target = Target::file(root.as_str());
     let finding = match enclosing(&points, &root) {
         Some(point) if point == root => Finding::pass(
@@ -73,9 +70,9 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
             ),
         )
         .with_evidence("mounted_at", point),
-        None => Finding::error(target, format!("{MOUNTINFO} lists no mount points")),
+        None => Finding::error(target, "the mount table lists no mount points"),
     };
-    vec![finding.with_evidence("mount_table", MOUNTINFO)]
+    vec![finding.with_evidence("mount_table", MOUNT_TABLE)]
 }
 
 /// `DockerRootDir` from `docker info`, else the default.
@@ -87,38 +84,6 @@ fn data_root(facts: &impl Facts) -> String {
         .and_then(|doc| doc["DockerRootDir"].as_str().map(str::to_owned))
         .filter(|dir| dir.starts_with('/'))
         .unwrap_or_else(|| DEFAULT_ROOT.to_owned())
-}
-
-/// The mount points of a `mountinfo` table (field 5), octal escapes decoded.
-fn mount_points(table: &str) -> Vec<String> {
-    table
-        .lines()
-        .filter_map(|line| line.split(' ').nth(4))
-        .map(unescape)
-        .collect()
-}
-
-/// `\040` and friends, as the kernel writes spaces, tabs, newlines and backslashes.
-fn unescape(field: &str) -> String {
-    let bytes = field.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let octal = bytes
-            .get(i + 1..i + 4)
-            .filter(|d| d.iter().all(|b| (b'0'..=b'7').contains(b)));
-        match (bytes[i], octal) {
-            (b'\\', Some(d)) => {
-                out.push((d[0] - b'0') * 64 + (d[1] - b'0') * 8 + (d[2] - b'0'));
-                i += 4;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The longest mount point that is `path` or a directory above it.
@@ -151,7 +116,7 @@ impl Guest for Control {
             severity: Severity::Medium,
             references: vec![format!("{} 1.1.1", bulkhead_sdk::CIS_DOCKER)],
             items: vec![bulkhead_sdk::cis::item("1.1.1")],
-            reads: vec![MOUNTINFO.into(), DEFAULT_ROOT.into()],
+            reads: vec![DEFAULT_ROOT.into()],
         }
     }
     fn audit() -> Vec<Finding> {
@@ -169,33 +134,44 @@ bulkhead_sdk::export!(Control);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bulkhead_sdk::Status;
     use bulkhead_sdk::testing::FakeHost;
+    use bulkhead_sdk::{MountEntry, Status};
 
-    const ROOT_ONLY: &str = "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n";
-    const SEPARATE: &str = "22 1 8:1 / / rw shared:1 - ext4 /dev/sda1 rw\n\
-        30 22 8:2 / /var/lib/docker rw shared:2 - xfs /dev/sda2 rw\n";
-    const VAR_ONLY: &str =
-        "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n30 22 8:2 / /var rw - xfs /dev/sda2 rw\n";
+    fn mount(point: &str) -> MountEntry {
+        MountEntry {
+            mount_point: point.to_owned(),
+            root: "/".to_owned(),
+            device: "8:1".to_owned(),
+            fs_type: "ext4".to_owned(),
+            source: "/dev/sda1".to_owned(),
+            options: vec!["rw".to_owned()],
+            propagation: vec!["shared:1".to_owned()],
+        }
+    }
 
-    fn host(table: &str) -> FakeHost {
-        FakeHost::new()
-            .dir("/var/lib/docker", 0o710)
-            .file(MOUNTINFO, 0o444, table)
+    const ROOT_ONLY: &[&str] = &["/"];
+    const SEPARATE: &[&str] = &["/", "/var/lib/docker"];
+    const VAR_ONLY: &[&str] = &["/", "/var"];
+
+    fn host(points: &[&str]) -> FakeHost {
+        points
+            .iter()
+            .fold(FakeHost::new().dir("/var/lib/docker", 0o710), |h, p| {
+                h.mount(mount(p))
+            })
     }
 
     #[rstest::rstest]
     #[case::root_only(ROOT_ONLY, Status::Fail)]
     #[case::own_partition(SEPARATE, Status::Pass)]
     #[case::var_is_not_enough(VAR_ONLY, Status::Fail)]
-    fn judged_from_the_mount_table(#[case] table: &str, #[case] want: Status) {
-        let found = audit(&host(table));
+    fn judged_from_the_mount_table(#[case] points: &[&str], #[case] want: Status) {
+        let found = audit(&host(points));
         assert_eq!(found[0].status, want, "{}", found[0].message);
     }
 
     #[test]
-    fn escapes_and_prefixes() {
-        assert_eq!(unescape("/mnt/a\\040b"), "/mnt/a b");
+    fn a_prefix_of_letters_is_not_a_parent() {
         let points = vec!["/".to_owned(), "/var/lib/dock".to_owned()];
         assert_eq!(enclosing(&points, "/var/lib/docker"), Some("/"));
     }
@@ -204,6 +180,6 @@ mod tests {
     fn absent_data_dir_skips_and_no_table_errors() {
         assert_eq!(audit(&FakeHost::new())[0].status, Status::Skip);
         let host = FakeHost::new().dir("/var/lib/docker", 0o710);
-        assert_eq!(audit(&host)[0].status, Status::Error);
+        assert_eq!(audit(&host)[0].status, Status::Error, "an empty table");
     }
 }

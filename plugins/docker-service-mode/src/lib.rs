@@ -27,7 +27,7 @@ bulkhead_sdk::file_control! {
     rationale: "The unit file decides how dockerd starts: its flags, its environment, its user. Whoever can edit it controls the daemon, and so every container and the host.",
     remediation: "chmod 644 <file>, or tighter.",
     severity: Medium,
-    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
+    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
     rule: FileRule { what: "docker.service unit file", owner: None, max_mode: Some(0o644) },
     locate: |facts| locate::systemd_unit(facts, "docker.service"),
 }

@@ -30,7 +30,7 @@ bulkhead_sdk::file_control! {
     rationale: "The unit file decides how dockerd starts: its flags, its environment, its user. Whoever can edit it controls the daemon, and so every container and the host.",
     remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
     severity: Medium,
-    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
+    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
     rule: FileRule { what: "docker.service unit file", owner: Some(ROOT_ROOT), max_mode: None },
     locate: |facts| locate::systemd_unit(facts, "docker.service"),
 }

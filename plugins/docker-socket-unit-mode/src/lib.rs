@@ -27,7 +27,7 @@ bulkhead_sdk::file_control! {
     rationale: "The socket unit decides where and with which permissions the Docker API socket is created; editing it can expose the daemon to every local user.",
     remediation: "chmod 644 <file>, or tighter.",
     severity: Medium,
-    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
+    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
     rule: FileRule { what: "docker.socket unit file", owner: None, max_mode: Some(0o644) },
     locate: |facts| locate::systemd_unit(facts, "docker.socket"),
 }

@@ -28,7 +28,7 @@ bulkhead_sdk::file_control! {
     rationale: "The socket unit decides where and with which permissions the Docker API socket is created; editing it can expose the daemon to every local user.",
     remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
     severity: Medium,
-    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
+    reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
     rule: FileRule { what: "docker.socket unit file", owner: Some(ROOT_ROOT), max_mode: None },
     locate: |facts| locate::systemd_unit(facts, "docker.socket"),
 }

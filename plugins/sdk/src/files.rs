@@ -223,10 +223,12 @@ pub mod locate {
     use crate::facts::Facts;
     use crate::{Error, describe_error};
 
-    /// Where systemd looks for unit files, most specific first.
-    pub const UNIT_DIRS: [&str; 4] = [
+    /// Where systemd looks for unit files, most specific first: what the host searches
+    /// for `machine.unit-file`, and what a unit control declares it reads.
+    pub const UNIT_DIRS: [&str; 5] = [
         "/etc/systemd/system",
         "/run/systemd/system",
+        "/usr/local/lib/systemd/system",
         "/usr/lib/systemd/system",
         "/lib/systemd/system",
     ];
@@ -257,16 +259,19 @@ pub mod locate {
         Located::Absent(format!("no {what} ({})", paths.join(", ")))
     }
 
-    /// The unit file systemd would use for `unit` (`docker.service`).
+    /// The unit file systemd would use for `unit` (`docker.service`), as the host finds
+    /// it (`machine.unit-file`).
     pub fn systemd_unit(facts: &impl Facts, unit: &str) -> Located {
-        let candidates: Vec<String> = UNIT_DIRS.iter().map(|d| format!("{d}/{unit}")).collect();
-        let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
-        match first_of(facts, &refs, &format!("{unit} unit file")) {
-            Located::Absent(_) => Located::Absent(format!(
+        match facts.unit_file(unit) {
+            Ok(Some(path)) => Located::Paths(vec![path]),
+            Ok(None) => Located::Absent(format!(
                 "no {unit} unit file in {} (Docker is not managed by systemd here)",
                 UNIT_DIRS.join(", ")
             )),
-            other => other,
+            Err(err) => Located::Failed(format!(
+                "cannot look up the {unit} unit file: {}",
+                describe_error(&err)
+            )),
         }
     }
 

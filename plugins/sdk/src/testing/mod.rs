@@ -493,8 +493,8 @@ impl Facts for FakeHost {
             "/etc/systemd/system",
             "/run/systemd/system",
             "/usr/local/lib/systemd/system",
-            "/lib/systemd/system",
             "/usr/lib/systemd/system",
+            "/lib/systemd/system",
         ];
         Ok(dirs
             .iter()
