@@ -85,7 +85,10 @@ fn a_control_built_against_the_first_contract_still_runs() {
         .parse()
         .unwrap();
     assert!(seen >= 1, "the lab's container was not served: {result:#}");
-    assert_eq!(result["evidence"]["outside"], "Error::Denied", "grants still hold");
+    assert_eq!(
+        result["evidence"]["outside"], "Error::Denied",
+        "grants still hold"
+    );
 
     let plugin = lab.plugin("contract_v0_1");
     let inspect = crate::support::run(&["plugins", "inspect", plugin.to_str().unwrap()]);
