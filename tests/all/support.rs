@@ -271,6 +271,10 @@ pub fn test_image() -> &'static str {
             .expect("cannot run cc to build the test image");
         assert!(status.success(), "building the static test binary failed");
         import_rootfs(&rootfs, &image, &["CMD [\"/pause\"]"]);
+        // Each import makes a new image and leaves the last one untagged: remove the
+        // test's untagged images no container uses, so runs do not pile them up.
+        let label = format!("label={LABEL}");
+        docker(&["image", "prune", "--force", "--filter", &label]);
         image
     })
 }

@@ -118,6 +118,13 @@ pub fn image_from_inspect(doc: &Value) -> Image {
     }
 }
 
+/// The image id of a container's inspect document, and nothing else of it.
+#[derive(serde::Deserialize)]
+struct ImageOf {
+    #[serde(rename = "Image", default)]
+    image: String,
+}
+
 /// One network from the daemon's list.
 fn network_from_json(doc: &Value) -> Network {
     let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
@@ -195,7 +202,24 @@ impl DockerCtx {
                 .list_images(Some(options))
                 .await
                 .map_err(|e| describe(&e))?;
-            let docs = futures::stream::iter(listed.into_iter().map(|i| i.id))
+            let mut ids: Vec<String> = listed.into_iter().map(|i| i.id).collect();
+            // An image a container runs may be missing from the list (an intermediate
+            // layer of a legacy build): controls judging containers by image need it too.
+            if let Ok(snapshot) = self.snapshot().await {
+                for c in snapshot.containers() {
+                    let used = snapshot
+                        .inspect_doc(&c.id)
+                        .and_then(|doc| serde_json::from_str::<ImageOf>(doc).ok())
+                        .map(|d| d.image)
+                        .filter(|id| id.starts_with("sha256:"));
+                    if let Some(id) = used
+                        && !ids.contains(&id)
+                    {
+                        ids.push(id);
+                    }
+                }
+            }
+            let docs = futures::stream::iter(ids)
                 .map(|id| async move {
                     match docker.inspect_image(&id).await {
                         Ok(doc) => serde_json::to_value(doc)

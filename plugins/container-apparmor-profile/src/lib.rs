@@ -35,7 +35,7 @@
 //! ```
 
 use bulkhead_sdk::Finding;
-use bulkhead_sdk::runtime::Inspected;
+use bulkhead_sdk::runtime::{Inspected, daemon_lsm_default};
 
 bulkhead_sdk::container_control! {
     id: "container-apparmor-profile",
@@ -80,26 +80,15 @@ pub fn judge(doc: &Inspected) -> Finding {
             format!("container {name} runs under AppArmor profile {applied}"),
         )
     } else {
-        match doc.daemon_security_option("apparmor") {
-            Some(true) => Finding::pass(
-                target,
-                format!(
-                    "container {name} gets the daemon's default AppArmor profile (docker-default)"
-                ),
+        daemon_lsm_default(
+            doc,
+            "apparmor",
+            "AppArmor",
+            format!("container {name} gets the daemon's default AppArmor profile (docker-default)"),
+            format!(
+                "AppArmor is not enabled on this host (docker info lists no apparmor security option): no profile can apply to container {name}; the item does not apply"
             ),
-            Some(false) => Finding::skip(
-                target,
-                format!(
-                    "AppArmor is not enabled on this host (docker info lists no apparmor security option): no profile can apply to container {name}; the item does not apply"
-                ),
-            ),
-            None => Finding::error(
-                target,
-                format!(
-                    "cannot tell whether AppArmor applies to container {name}: docker info is unavailable"
-                ),
-            ),
-        }
+        )
     };
     finding
         .with_evidence("security-opt", doc.security_opts())
@@ -108,62 +97,23 @@ pub fn judge(doc: &Inspected) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
+    /// `docker info` of a daemon using AppArmor.
+    const ON: &str = r#"{"SecurityOptions":["name=apparmor","name=seccomp,profile=default"]}"#;
+    /// `docker info` of a daemon not using AppArmor.
+    const OFF: &str = r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#;
 
-    #[rstest::rstest]
-    #[case::unconfined(
-        r#"{"Name":"/w","HostConfig":{"SecurityOpt":["apparmor=unconfined"]}}"#,
-        r#"{"SecurityOptions":["name=apparmor","name=seccomp,profile=default"]}"#,
-        Status::Fail
-    )]
-    #[case::unconfined_colon(
-        r#"{"Name":"/w","HostConfig":{"SecurityOpt":["apparmor:unconfined"]}}"#,
-        r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#,
-        Status::Fail
-    )]
-    #[case::applied_unconfined(
-        r#"{"Name":"/w","HostConfig":{},"AppArmorProfile":"unconfined"}"#,
-        r#"{"SecurityOptions":["name=apparmor","name=seccomp,profile=default"]}"#,
-        Status::Fail
-    )]
-    #[case::privileged(
-        r#"{"Name":"/w","HostConfig":{"Privileged":true}}"#,
-        r#"{"SecurityOptions":["name=apparmor","name=seccomp,profile=default"]}"#,
-        Status::Fail
-    )]
-    #[case::explicit_profile(r#"{"Name":"/w","HostConfig":{"SecurityOpt":["apparmor=docker-default"],"Privileged":true}}"#, r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#, Status::Pass)]
-    #[case::default_on_apparmor_host(
-        r#"{"Name":"/w","HostConfig":{}}"#,
-        r#"{"SecurityOptions":["name=apparmor","name=seccomp,profile=default"]}"#,
-        Status::Pass
-    )]
-    #[case::applied_default(
-        r#"{"Name":"/w","HostConfig":{},"AppArmorProfile":"docker-default"}"#,
-        r#"null"#,
-        Status::Pass
-    )]
-    #[case::no_apparmor_on_host(
-        r#"{"Name":"/w","HostConfig":{}}"#,
-        r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#,
-        Status::Skip
-    )]
-    #[case::info_unknown(r#"{"Name":"/w","HostConfig":{}}"#, r#"null"#, Status::Error)]
-    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
-    }
-
-    #[test]
-    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(format!("{err:?}").contains("without --security-opt apparmor=unconfined (or with --security-opt apparmor=docker-default)"), "{err:?}");
+    bulkhead_sdk::container_control_tests! {
+        fix: "without --security-opt apparmor=unconfined (or with --security-opt apparmor=docker-default)",
+        judges: {
+            unconfined: (r#"{"Name":"/w","HostConfig":{"SecurityOpt":["apparmor=unconfined"]}}"#, ON) => Fail,
+            unconfined_colon: (r#"{"Name":"/w","HostConfig":{"SecurityOpt":["apparmor:unconfined"]}}"#, OFF) => Fail,
+            applied_unconfined: (r#"{"Name":"/w","HostConfig":{},"AppArmorProfile":"unconfined"}"#, ON) => Fail,
+            privileged: (r#"{"Name":"/w","HostConfig":{"Privileged":true}}"#, ON) => Fail,
+            explicit_profile: (r#"{"Name":"/w","HostConfig":{"SecurityOpt":["apparmor=docker-default"],"Privileged":true}}"#, OFF) => Pass,
+            default_on_apparmor_host: (r#"{"Name":"/w","HostConfig":{}}"#, ON) => Pass,
+            applied_default: (r#"{"Name":"/w","HostConfig":{},"AppArmorProfile":"docker-default"}"#, "null") => Pass,
+            no_apparmor_on_host: (r#"{"Name":"/w","HostConfig":{}}"#, OFF) => Skip,
+            info_unknown: (r#"{"Name":"/w","HostConfig":{}}"#, "null") => Error,
+        },
     }
 }

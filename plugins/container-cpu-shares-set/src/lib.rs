@@ -74,49 +74,13 @@ pub fn judge(doc: &Inspected) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
-
-    #[rstest::rstest]
-    #[case::unset(
-        r#"{"Name":"/w","HostConfig":{"CpuShares":0}}"#,
-        r#"null"#,
-        Status::Fail
-    )]
-    #[case::default_weight(
-        r#"{"Name":"/w","HostConfig":{"CpuShares":1024}}"#,
-        r#"null"#,
-        Status::Fail
-    )]
-    #[case::quota_only(
-        r#"{"Name":"/w","HostConfig":{"CpuShares":0,"NanoCpus":1000000000}}"#,
-        r#"null"#,
-        Status::Fail
-    )]
-    #[case::set(
-        r#"{"Name":"/w","HostConfig":{"CpuShares":512}}"#,
-        r#"null"#,
-        Status::Pass
-    )]
-    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
-    }
-
-    #[test]
-    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(
-            format!("{err:?}")
-                .contains("with --cpu-shares <weight> (for example --cpu-shares 512)"),
-            "{err:?}"
-        );
+    bulkhead_sdk::container_control_tests! {
+        fix: "with --cpu-shares <weight> (for example --cpu-shares 512)",
+        judges: {
+            unset: (r#"{"Name":"/w","HostConfig":{"CpuShares":0}}"#, "null") => Fail,
+            default_weight: (r#"{"Name":"/w","HostConfig":{"CpuShares":1024}}"#, "null") => Fail,
+            quota_only: (r#"{"Name":"/w","HostConfig":{"CpuShares":0,"NanoCpus":1000000000}}"#, "null") => Fail,
+            set: (r#"{"Name":"/w","HostConfig":{"CpuShares":512}}"#, "null") => Pass,
+        },
     }
 }

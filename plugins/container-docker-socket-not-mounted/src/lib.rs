@@ -30,7 +30,7 @@
 //! ```
 
 use bulkhead_sdk::Finding;
-use bulkhead_sdk::runtime::{Inspected, exposes_docker_socket};
+use bulkhead_sdk::runtime::{Inspected, exposes_docker_socket, judge_mounts};
 
 bulkhead_sdk::container_control! {
     id: "container-docker-socket-not-mounted",
@@ -46,58 +46,24 @@ bulkhead_sdk::container_control! {
 
 /// Any bind exposing the socket fails.
 pub fn judge(doc: &Inspected) -> Finding {
-    let name = doc.name();
-    let exposing: Vec<String> = doc
-        .mounts()
-        .iter()
-        .filter(|m| m.kind == "bind" && exposes_docker_socket(m.source))
-        .map(|m| m.describe())
-        .collect();
-    let finding = if exposing.is_empty() {
-        Finding::pass(
-            doc.target(),
-            format!("container {name} does not mount the Docker socket"),
-        )
-    } else {
-        Finding::fail(
-            doc.target(),
-            format!(
-                "container {name} can reach the Docker daemon through {}",
-                exposing.join(", ")
-            ),
-        )
-    };
-    finding.with_evidence("socket-mounts", exposing.join(","))
+    judge_mounts(
+        doc,
+        "socket-mounts",
+        |m| (m.kind == "bind" && exposes_docker_socket(m.source)).then(|| m.describe()),
+        "does not mount the Docker socket",
+        "can reach the Docker daemon through",
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
-
-    #[rstest::rstest]
-    #[case::socket(r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/var/run/docker.sock","Destination":"/var/run/docker.sock","RW":false,"Propagation":"rprivate"}]}"#, r#"null"#, Status::Fail)]
-    #[case::run_dir(r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/run","Destination":"/host-run","RW":true,"Propagation":"rprivate"}]}"#, r#"null"#, Status::Fail)]
-    #[case::other_socket(r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/run/app/app.sock","Destination":"/app.sock","RW":true,"Propagation":"rprivate"}]}"#, r#"null"#, Status::Pass)]
-    #[case::none(r#"{"Name":"/w","HostConfig":{}}"#, r#"null"#, Status::Pass)]
-    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
-    }
-
-    #[test]
-    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(
-            format!("{err:?}").contains("without -v /var/run/docker.sock:..."),
-            "{err:?}"
-        );
+    bulkhead_sdk::container_control_tests! {
+        fix: "without -v /var/run/docker.sock:...",
+        judges: {
+            socket: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/var/run/docker.sock","Destination":"/var/run/docker.sock","RW":false,"Propagation":"rprivate"}]}"#, "null") => Fail,
+            run_dir: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/run","Destination":"/host-run","RW":true,"Propagation":"rprivate"}]}"#, "null") => Fail,
+            other_socket: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/run/app/app.sock","Destination":"/app.sock","RW":true,"Propagation":"rprivate"}]}"#, "null") => Pass,
+            none: (r#"{"Name":"/w","HostConfig":{}}"#, "null") => Pass,
+        },
     }
 }

@@ -50,22 +50,18 @@ bulkhead_sdk::container_control! {
 pub fn judge(doc: &Inspected) -> Finding {
     let name = doc.name();
     let devices: Vec<String> = doc
-        .value("/HostConfig/Devices")
-        .and_then(|v| v.as_array())
-        .map(|all| {
-            all.iter()
-                .map(|d| {
-                    let field = |k: &str| d.get(k).and_then(|v| v.as_str()).unwrap_or_default();
-                    format!(
-                        "{}:{}:{}",
-                        field("PathOnHost"),
-                        field("PathInContainer"),
-                        field("CgroupPermissions")
-                    )
-                })
-                .collect()
+        .items("/HostConfig/Devices")
+        .iter()
+        .map(|d| {
+            let field = |k: &str| d.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+            format!(
+                "{}:{}:{}",
+                field("PathOnHost"),
+                field("PathInContainer"),
+                field("CgroupPermissions")
+            )
         })
-        .unwrap_or_default();
+        .collect();
     let rules = doc.strings("/HostConfig/DeviceCgroupRules");
     let privileged = doc.bool("/HostConfig/Privileged");
     let message = if privileged {
@@ -94,35 +90,13 @@ pub fn judge(doc: &Inspected) -> Finding {
 #[cfg(test)]
 mod tests {
     use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
 
-    #[rstest::rstest]
-    #[case::device(r#"{"Name":"/w","HostConfig":{"Devices":[{"PathOnHost":"/dev/sda","PathInContainer":"/dev/xvda","CgroupPermissions":"rwm"}]}}"#, r#"null"#, Status::Info)]
-    #[case::none(
-        r#"{"Name":"/w","HostConfig":{"Devices":[]}}"#,
-        r#"null"#,
-        Status::Info
-    )]
-    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
-    }
-
-    #[test]
-    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(
-            format!("{err:?}")
-                .contains("with only the devices it needs (--device <host>:<container>:r)"),
-            "{err:?}"
-        );
+    bulkhead_sdk::container_control_tests! {
+        fix: "with only the devices it needs (--device <host>:<container>:r)",
+        judges: {
+            device: (r#"{"Name":"/w","HostConfig":{"Devices":[{"PathOnHost":"/dev/sda","PathInContainer":"/dev/xvda","CgroupPermissions":"rwm"}]}}"#, "null") => Info,
+            none: (r#"{"Name":"/w","HostConfig":{"Devices":[]}}"#, "null") => Info,
+        },
     }
 
     #[test]

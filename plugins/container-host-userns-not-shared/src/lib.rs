@@ -48,44 +48,9 @@ pub fn judge(doc: &Inspected) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
-
-    #[rstest::rstest]
-    #[case::host(
-        r#"{"Name":"/w","HostConfig":{"UsernsMode":"host"}}"#,
-        r#"null"#,
-        Status::Fail
-    )]
-    #[case::private(
-        r#"{"Name":"/w","HostConfig":{"UsernsMode":""}}"#,
-        r#"null"#,
-        Status::Pass
-    )]
-    #[case::another_container(
-        r#"{"Name":"/w","HostConfig":{"UsernsMode":"container:db"}}"#,
-        r#"null"#,
-        Status::Pass
-    )]
-    #[case::absent(r#"{"Name":"/w"}"#, r#"null"#, Status::Pass)]
-    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
-    }
-
-    #[test]
-    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(
-            format!("{err:?}").contains("without --userns host"),
-            "{err:?}"
-        );
+    bulkhead_sdk::namespace_control_tests! {
+        field: "UsernsMode",
+        private: "",
+        fix: "without --userns host",
     }
 }

@@ -66,35 +66,12 @@ pub fn judge(doc: &Inspected) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
-
-    #[rstest::rstest]
-    #[case::unlimited(r#"{"Name":"/w","HostConfig":{"Memory":0}}"#, r#"null"#, Status::Fail)]
-    #[case::absent(r#"{"Name":"/w"}"#, r#"null"#, Status::Fail)]
-    #[case::limited(
-        r#"{"Name":"/w","HostConfig":{"Memory":536870912}}"#,
-        r#"null"#,
-        Status::Pass
-    )]
-    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
-    }
-
-    #[test]
-    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(
-            format!("{err:?}").contains("with --memory <limit> (for example --memory 512m)"),
-            "{err:?}"
-        );
+    bulkhead_sdk::container_control_tests! {
+        fix: "with --memory <limit> (for example --memory 512m)",
+        judges: {
+            unlimited: (r#"{"Name":"/w","HostConfig":{"Memory":0}}"#, "null") => Fail,
+            absent: (r#"{"Name":"/w"}"#, "null") => Fail,
+            limited: (r#"{"Name":"/w","HostConfig":{"Memory":536870912}}"#, "null") => Pass,
+        },
     }
 }

@@ -28,7 +28,7 @@
 //! ```
 
 use bulkhead_sdk::Finding;
-use bulkhead_sdk::runtime::Inspected;
+use bulkhead_sdk::runtime::{Inspected, judge_mounts};
 
 bulkhead_sdk::container_control! {
     id: "container-mount-propagation-not-shared",
@@ -44,61 +44,28 @@ bulkhead_sdk::container_control! {
 
 /// Any `shared`/`rshared` mount fails.
 pub fn judge(doc: &Inspected) -> Finding {
-    let name = doc.name();
-    let shared: Vec<String> = doc
-        .mounts()
-        .iter()
-        .filter(|m| matches!(m.propagation, "shared" | "rshared"))
-        .map(|m| format!("{} ({})", m.describe(), m.propagation))
-        .collect();
-    let finding = if shared.is_empty() {
-        Finding::pass(
-            doc.target(),
-            format!("container {name} has no mount with shared propagation"),
-        )
-    } else {
-        Finding::fail(
-            doc.target(),
-            format!(
-                "container {name} has mounts with shared propagation: {}",
-                shared.join(", ")
-            ),
-        )
-    };
-    finding.with_evidence("shared-mounts", shared.join(","))
+    judge_mounts(
+        doc,
+        "shared-mounts",
+        |m| {
+            matches!(m.propagation, "shared" | "rshared")
+                .then(|| format!("{} ({})", m.describe(), m.propagation))
+        },
+        "has no mount with shared propagation",
+        "has mounts with shared propagation:",
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
-
-    #[rstest::rstest]
-    #[case::shared(r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/srv","Destination":"/h","RW":true,"Propagation":"shared"}]}"#, r#"null"#, Status::Fail)]
-    #[case::rshared(r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/srv","Destination":"/h","RW":true,"Propagation":"rprivate"},{"Type":"bind","Source":"/a","Destination":"/b","RW":true,"Propagation":"rshared"}]}"#, r#"null"#, Status::Fail)]
-    #[case::rprivate(r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/srv","Destination":"/h","RW":true,"Propagation":"rprivate"}]}"#, r#"null"#, Status::Pass)]
-    #[case::rslave(r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/srv","Destination":"/h","RW":true,"Propagation":"rslave"}]}"#, r#"null"#, Status::Pass)]
-    #[case::none(r#"{"Name":"/w","HostConfig":{}}"#, r#"null"#, Status::Pass)]
-    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
-    }
-
-    #[test]
-    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(
-            format!("{err:?}").contains(
-                "without :shared/:rshared on its -v binds (or bind-propagation=rprivate)"
-            ),
-            "{err:?}"
-        );
+    bulkhead_sdk::container_control_tests! {
+        fix: "without :shared/:rshared on its -v binds (or bind-propagation=rprivate)",
+        judges: {
+            shared: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/srv","Destination":"/h","RW":true,"Propagation":"shared"}]}"#, "null") => Fail,
+            rshared: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/srv","Destination":"/h","RW":true,"Propagation":"rprivate"},{"Type":"bind","Source":"/a","Destination":"/b","RW":true,"Propagation":"rshared"}]}"#, "null") => Fail,
+            rprivate: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/srv","Destination":"/h","RW":true,"Propagation":"rprivate"}]}"#, "null") => Pass,
+            rslave: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/srv","Destination":"/h","RW":true,"Propagation":"rslave"}]}"#, "null") => Pass,
+            none: (r#"{"Name":"/w","HostConfig":{}}"#, "null") => Pass,
+        },
     }
 }

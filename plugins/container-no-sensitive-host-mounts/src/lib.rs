@@ -32,7 +32,7 @@
 //! ```
 
 use bulkhead_sdk::Finding;
-use bulkhead_sdk::runtime::{Inspected, is_sensitive_host_path};
+use bulkhead_sdk::runtime::{Inspected, is_sensitive_host_path, judge_mounts};
 
 bulkhead_sdk::container_control! {
     id: "container-no-sensitive-host-mounts",
@@ -48,60 +48,26 @@ bulkhead_sdk::container_control! {
 
 /// Any bind of a sensitive host path fails.
 pub fn judge(doc: &Inspected) -> Finding {
-    let name = doc.name();
-    let sensitive: Vec<String> = doc
-        .mounts()
-        .iter()
-        .filter(|m| m.kind == "bind" && is_sensitive_host_path(m.source))
-        .map(|m| m.describe())
-        .collect();
-    let finding = if sensitive.is_empty() {
-        Finding::pass(
-            doc.target(),
-            format!("container {name} mounts no sensitive host directory"),
-        )
-    } else {
-        Finding::fail(
-            doc.target(),
-            format!(
-                "container {name} mounts sensitive host paths: {}",
-                sensitive.join(", ")
-            ),
-        )
-    };
-    finding.with_evidence("sensitive-mounts", sensitive.join(","))
+    judge_mounts(
+        doc,
+        "sensitive-mounts",
+        |m| (m.kind == "bind" && is_sensitive_host_path(m.source)).then(|| m.describe()),
+        "mounts no sensitive host directory",
+        "mounts sensitive host paths:",
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
-
-    #[rstest::rstest]
-    #[case::root_ro(r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/","Destination":"/h","RW":false,"Propagation":"rprivate"}]}"#, r#"null"#, Status::Fail)]
-    #[case::etc_subdir(r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/etc/ssl","Destination":"/h","RW":true,"Propagation":"rprivate"}]}"#, r#"null"#, Status::Fail)]
-    #[case::proc(r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/tmp/x","Destination":"/h","RW":true,"Propagation":"rprivate"},{"Type":"bind","Source":"/proc","Destination":"/p","RW":true,"Propagation":"rprivate"}]}"#, r#"null"#, Status::Fail)]
-    #[case::app_data(r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/srv/app/data","Destination":"/h","RW":true,"Propagation":"rprivate"}]}"#, r#"null"#, Status::Pass)]
-    #[case::named_volume(r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"volume","Source":"/var/lib/docker/volumes/v/_data","Destination":"/h","RW":true,"Propagation":""}]}"#, r#"null"#, Status::Pass)]
-    #[case::none(r#"{"Name":"/w","HostConfig":{}}"#, r#"null"#, Status::Pass)]
-    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
-    }
-
-    #[test]
-    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(
-            format!("{err:?}").contains("without -v/--mount binds of host system directories"),
-            "{err:?}"
-        );
+    bulkhead_sdk::container_control_tests! {
+        fix: "without -v/--mount binds of host system directories",
+        judges: {
+            root_ro: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/","Destination":"/h","RW":false,"Propagation":"rprivate"}]}"#, "null") => Fail,
+            etc_subdir: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/etc/ssl","Destination":"/h","RW":true,"Propagation":"rprivate"}]}"#, "null") => Fail,
+            proc: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/tmp/x","Destination":"/h","RW":true,"Propagation":"rprivate"},{"Type":"bind","Source":"/proc","Destination":"/p","RW":true,"Propagation":"rprivate"}]}"#, "null") => Fail,
+            app_data: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/srv/app/data","Destination":"/h","RW":true,"Propagation":"rprivate"}]}"#, "null") => Pass,
+            named_volume: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"volume","Source":"/var/lib/docker/volumes/v/_data","Destination":"/h","RW":true,"Propagation":""}]}"#, "null") => Pass,
+            none: (r#"{"Name":"/w","HostConfig":{}}"#, "null") => Pass,
+        },
     }
 }

@@ -63,39 +63,12 @@ pub fn judge(doc: &Inspected) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
-
-    #[rstest::rstest]
-    #[case::privileged(
-        r#"{"Name":"/w","HostConfig":{"Privileged":true}}"#,
-        r#"null"#,
-        Status::Fail
-    )]
-    #[case::not_privileged(
-        r#"{"Name":"/w","HostConfig":{"Privileged":false}}"#,
-        r#"null"#,
-        Status::Pass
-    )]
-    #[case::absent(r#"{"Name":"/w"}"#, r#"null"#, Status::Pass)]
-    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
-    }
-
-    #[test]
-    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(
-            format!("{err:?}").contains("without --privileged"),
-            "{err:?}"
-        );
+    bulkhead_sdk::container_control_tests! {
+        fix: "without --privileged",
+        judges: {
+            privileged: (r#"{"Name":"/w","HostConfig":{"Privileged":true}}"#, "null") => Fail,
+            not_privileged: (r#"{"Name":"/w","HostConfig":{"Privileged":false}}"#, "null") => Pass,
+            absent: (r#"{"Name":"/w"}"#, "null") => Pass,
+        },
     }
 }

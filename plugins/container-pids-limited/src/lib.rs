@@ -60,48 +60,13 @@ pub fn judge(doc: &Inspected) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
-
-    #[rstest::rstest]
-    #[case::null(
-        r#"{"Name":"/w","HostConfig":{"PidsLimit":null}}"#,
-        r#"null"#,
-        Status::Fail
-    )]
-    #[case::zero(
-        r#"{"Name":"/w","HostConfig":{"PidsLimit":0}}"#,
-        r#"null"#,
-        Status::Fail
-    )]
-    #[case::unlimited(
-        r#"{"Name":"/w","HostConfig":{"PidsLimit":-1}}"#,
-        r#"null"#,
-        Status::Fail
-    )]
-    #[case::limited(
-        r#"{"Name":"/w","HostConfig":{"PidsLimit":100}}"#,
-        r#"null"#,
-        Status::Pass
-    )]
-    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
-    }
-
-    #[test]
-    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(
-            format!("{err:?}").contains("with --pids-limit <n> (for example --pids-limit 100)"),
-            "{err:?}"
-        );
+    bulkhead_sdk::container_control_tests! {
+        fix: "with --pids-limit <n> (for example --pids-limit 100)",
+        judges: {
+            null: (r#"{"Name":"/w","HostConfig":{"PidsLimit":null}}"#, "null") => Fail,
+            zero: (r#"{"Name":"/w","HostConfig":{"PidsLimit":0}}"#, "null") => Fail,
+            unlimited: (r#"{"Name":"/w","HostConfig":{"PidsLimit":-1}}"#, "null") => Fail,
+            limited: (r#"{"Name":"/w","HostConfig":{"PidsLimit":100}}"#, "null") => Pass,
+        },
     }
 }

@@ -37,7 +37,7 @@
 //! ```
 
 use bulkhead_sdk::Finding;
-use bulkhead_sdk::runtime::Inspected;
+use bulkhead_sdk::runtime::{Inspected, daemon_lsm_default};
 
 bulkhead_sdk::container_control! {
     id: "container-selinux-options",
@@ -99,24 +99,15 @@ pub fn judge(doc: &Inspected) -> Finding {
             format!("container {name} runs with SELinux label {process_label}"),
         )
     } else {
-        match doc.daemon_security_option("selinux") {
-            Some(true) => Finding::pass(
-                target,
-                format!("container {name} gets the daemon's SELinux labels (--selinux-enabled)"),
+        daemon_lsm_default(
+            doc,
+            "selinux",
+            "SELinux",
+            format!("container {name} gets the daemon's SELinux labels (--selinux-enabled)"),
+            format!(
+                "SELinux is not enabled for the daemon on this host (docker info lists no selinux security option): no labels apply to container {name}; the item does not apply"
             ),
-            Some(false) => Finding::skip(
-                target,
-                format!(
-                    "SELinux is not enabled for the daemon on this host (docker info lists no selinux security option): no labels apply to container {name}; the item does not apply"
-                ),
-            ),
-            None => Finding::error(
-                target,
-                format!(
-                    "cannot tell whether SELinux applies to container {name}: docker info is unavailable"
-                ),
-            ),
-        }
+        )
     };
     finding
         .with_evidence("security-opt", doc.security_opts())
@@ -125,72 +116,24 @@ pub fn judge(doc: &Inspected) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
+    /// `docker info` of a daemon using SELinux.
+    const ON: &str = r#"{"SecurityOptions":["name=selinux","name=seccomp,profile=default"]}"#;
+    /// `docker info` of a daemon not using SELinux.
+    const OFF: &str = r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#;
 
-    #[rstest::rstest]
-    #[case::disabled(
-        r#"{"Name":"/w","HostConfig":{"SecurityOpt":["label=disable"]}}"#,
-        r#"{"SecurityOptions":["name=selinux","name=seccomp,profile=default"]}"#,
-        Status::Fail
-    )]
-    #[case::disabled_colon(
-        r#"{"Name":"/w","HostConfig":{"SecurityOpt":["label:disable"]}}"#,
-        r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#,
-        Status::Fail
-    )]
-    #[case::privileged(
-        r#"{"Name":"/w","HostConfig":{"Privileged":true}}"#,
-        r#"{"SecurityOptions":["name=selinux","name=seccomp,profile=default"]}"#,
-        Status::Fail
-    )]
-    #[case::host_pid(
-        r#"{"Name":"/w","HostConfig":{"PidMode":"host"}}"#,
-        r#"{"SecurityOptions":["name=selinux","name=seccomp,profile=default"]}"#,
-        Status::Fail
-    )]
-    #[case::host_ipc(
-        r#"{"Name":"/w","HostConfig":{"IpcMode":"host"}}"#,
-        r#"{"SecurityOptions":["name=selinux","name=seccomp,profile=default"]}"#,
-        Status::Fail
-    )]
-    #[case::explicit_level(r#"{"Name":"/w","HostConfig":{"SecurityOpt":["label=level:s0:c100,c200"],"Privileged":true}}"#, r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#, Status::Pass)]
-    #[case::process_label(
-        r#"{"Name":"/w","HostConfig":{},"ProcessLabel":"system_u:system_r:container_t:s0:c1,c2"}"#,
-        r#"null"#,
-        Status::Pass
-    )]
-    #[case::daemon_selinux(
-        r#"{"Name":"/w","HostConfig":{}}"#,
-        r#"{"SecurityOptions":["name=selinux","name=seccomp,profile=default"]}"#,
-        Status::Pass
-    )]
-    #[case::no_selinux_on_host(
-        r#"{"Name":"/w","HostConfig":{}}"#,
-        r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#,
-        Status::Skip
-    )]
-    #[case::info_unknown(r#"{"Name":"/w","HostConfig":{}}"#, r#"null"#, Status::Error)]
-    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
-    }
-
-    #[test]
-    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(
-            format!("{err:?}").contains(
-                "without --security-opt label=disable (or with --security-opt label=level:<level>)"
-            ),
-            "{err:?}"
-        );
+    bulkhead_sdk::container_control_tests! {
+        fix: "without --security-opt label=disable (or with --security-opt label=level:<level>)",
+        judges: {
+            disabled: (r#"{"Name":"/w","HostConfig":{"SecurityOpt":["label=disable"]}}"#, ON) => Fail,
+            disabled_colon: (r#"{"Name":"/w","HostConfig":{"SecurityOpt":["label:disable"]}}"#, OFF) => Fail,
+            privileged: (r#"{"Name":"/w","HostConfig":{"Privileged":true}}"#, ON) => Fail,
+            host_pid: (r#"{"Name":"/w","HostConfig":{"PidMode":"host"}}"#, ON) => Fail,
+            host_ipc: (r#"{"Name":"/w","HostConfig":{"IpcMode":"host"}}"#, ON) => Fail,
+            explicit_level: (r#"{"Name":"/w","HostConfig":{"SecurityOpt":["label=level:s0:c100,c200"],"Privileged":true}}"#, OFF) => Pass,
+            process_label: (r#"{"Name":"/w","HostConfig":{},"ProcessLabel":"system_u:system_r:container_t:s0:c1,c2"}"#, "null") => Pass,
+            daemon_selinux: (r#"{"Name":"/w","HostConfig":{}}"#, ON) => Pass,
+            no_selinux_on_host: (r#"{"Name":"/w","HostConfig":{}}"#, OFF) => Skip,
+            info_unknown: (r#"{"Name":"/w","HostConfig":{}}"#, "null") => Error,
+        },
     }
 }

@@ -48,19 +48,15 @@ bulkhead_sdk::container_control! {
 pub fn judge(doc: &Inspected) -> Finding {
     let name = doc.name();
     let ulimits: Vec<String> = doc
-        .value("/HostConfig/Ulimits")
-        .and_then(|v| v.as_array())
-        .map(|all| {
-            all.iter()
-                .map(|u| {
-                    let name = u.get("Name").and_then(|v| v.as_str()).unwrap_or_default();
-                    let soft = u.get("Soft").and_then(|v| v.as_i64()).unwrap_or_default();
-                    let hard = u.get("Hard").and_then(|v| v.as_i64()).unwrap_or_default();
-                    format!("{name}={soft}:{hard}")
-                })
-                .collect()
+        .items("/HostConfig/Ulimits")
+        .iter()
+        .map(|u| {
+            let name = u.get("Name").and_then(|v| v.as_str()).unwrap_or_default();
+            let soft = u.get("Soft").and_then(|v| v.as_i64()).unwrap_or_default();
+            let hard = u.get("Hard").and_then(|v| v.as_i64()).unwrap_or_default();
+            format!("{name}={soft}:{hard}")
         })
-        .unwrap_or_default();
+        .collect();
     let message = if ulimits.is_empty() {
         format!("container {name} uses the daemon's default ulimits")
     } else {
@@ -75,38 +71,13 @@ pub fn judge(doc: &Inspected) -> Finding {
 #[cfg(test)]
 mod tests {
     use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
 
-    #[rstest::rstest]
-    #[case::overridden(
-        r#"{"Name":"/w","HostConfig":{"Ulimits":[{"Name":"nofile","Soft":1024,"Hard":2048}]}}"#,
-        r#"null"#,
-        Status::Info
-    )]
-    #[case::none(
-        r#"{"Name":"/w","HostConfig":{"Ulimits":[]}}"#,
-        r#"null"#,
-        Status::Info
-    )]
-    fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
-    }
-
-    #[test]
-    fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(
-            format!("{err:?}").contains("overriding ulimits (--ulimit) only where needed"),
-            "{err:?}"
-        );
+    bulkhead_sdk::container_control_tests! {
+        fix: "overriding ulimits (--ulimit) only where needed",
+        judges: {
+            overridden: (r#"{"Name":"/w","HostConfig":{"Ulimits":[{"Name":"nofile","Soft":1024,"Hard":2048}]}}"#, "null") => Info,
+            none: (r#"{"Name":"/w","HostConfig":{"Ulimits":[]}}"#, "null") => Info,
+        },
     }
 
     #[test]

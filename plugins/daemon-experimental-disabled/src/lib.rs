@@ -51,38 +51,22 @@ bulkhead_sdk::option_control! {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::testing::FakeHost;
-    use bulkhead_sdk::{Finding, Status};
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::control::{dockerd_answering, dockerd_host, one};
     use rstest::rstest;
-
-    fn one(host: &FakeHost) -> Finding {
-        let mut all = super::audit(host);
-        assert_eq!(all.len(), 1, "{all:?}");
-        all.remove(0)
-    }
-
-    /// A running dockerd with `line`, `daemon.json` holding `json`, the daemon unreachable.
-    fn host(line: &str, json: &str) -> FakeHost {
-        FakeHost::new()
-            .dockerd(812, line)
-            .file("/etc/docker/daemon.json", 0o644, json)
-            .docker_info(Err(bulkhead_sdk::Error::Unavailable("down".into())))
-    }
 
     #[rstest]
     #[case::default("dockerd", "{}", Status::Pass)]
     #[case::flag("dockerd --experimental", "{}", Status::Fail)]
     #[case::file("dockerd", r#"{"experimental": true}"#, Status::Fail)]
     fn judges_the_configuration(#[case] line: &str, #[case] json: &str, #[case] want: Status) {
-        let got = one(&host(line, json));
+        let got = one(super::audit(&dockerd_host(line, json)));
         assert_eq!(got.status, want, "{got:?}");
     }
 
     #[test]
     fn docker_info_wins_for_the_running_daemon() {
-        let host = FakeHost::new()
-            .dockerd(812, "dockerd")
-            .docker_info(Ok(r#"{"ExperimentalBuild": true}"#));
-        assert_eq!(one(&host).status, Status::Fail);
+        let host = dockerd_answering(r#"{"ExperimentalBuild": true}"#);
+        assert_eq!(one(super::audit(&host)).status, Status::Fail);
     }
 }

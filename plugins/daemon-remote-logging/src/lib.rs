@@ -86,23 +86,9 @@ bulkhead_sdk::option_control! {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::testing::FakeHost;
-    use bulkhead_sdk::{Finding, Status};
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::control::{dockerd_answering, dockerd_host, one};
     use rstest::rstest;
-
-    fn one(host: &FakeHost) -> Finding {
-        let mut all = super::audit(host);
-        assert_eq!(all.len(), 1, "{all:?}");
-        all.remove(0)
-    }
-
-    /// A running dockerd with `line`, `daemon.json` holding `json`, the daemon unreachable.
-    fn host(line: &str, json: &str) -> FakeHost {
-        FakeHost::new()
-            .dockerd(812, line)
-            .file("/etc/docker/daemon.json", 0o644, json)
-            .docker_info(Err(bulkhead_sdk::Error::Unavailable("down".into())))
-    }
 
     #[rstest]
     #[case::default("dockerd", "{}", Status::Fail)]
@@ -112,7 +98,7 @@ mod tests {
     #[case::journald("dockerd", r#"{"log-driver": "journald"}"#, Status::Pass)]
     #[case::fluentd("dockerd", r#"{"log-driver": "fluentd"}"#, Status::Pass)]
     fn judges_the_driver(#[case] line: &str, #[case] json: &str, #[case] want: Status) {
-        let got = one(&host(line, json));
+        let got = one(super::audit(&dockerd_host(line, json)));
         assert_eq!(got.status, want, "{got:?}");
     }
 
@@ -120,7 +106,7 @@ mod tests {
     fn shows_a_remote_syslog_address() {
         let json =
             r#"{"log-driver": "syslog", "log-opts": {"syslog-address": "tcp+tls://logs:6514"}}"#;
-        let got = one(&host("dockerd", json));
+        let got = one(super::audit(&dockerd_host("dockerd", json)));
         assert_eq!(
             got.evidence("syslog-address"),
             Some("tcp+tls://logs:6514"),
@@ -130,9 +116,8 @@ mod tests {
 
     #[test]
     fn docker_info_tells_the_driver_in_use() {
-        let host = FakeHost::new().dockerd(812, "dockerd").docker_info(Ok(
-            r#"{"LoggingDriver": "gelf", "DockerRootDir": "/var/lib/docker"}"#,
-        ));
-        assert_eq!(one(&host).status, Status::Pass);
+        let host =
+            dockerd_answering(r#"{"LoggingDriver": "gelf", "DockerRootDir": "/var/lib/docker"}"#);
+        assert_eq!(one(super::audit(&host)).status, Status::Pass);
     }
 }

@@ -69,23 +69,9 @@ bulkhead_sdk::option_control! {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::testing::FakeHost;
-    use bulkhead_sdk::{Finding, Status};
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::control::{dockerd_answering, dockerd_host, one};
     use rstest::rstest;
-
-    fn one(host: &FakeHost) -> Finding {
-        let mut all = super::audit(host);
-        assert_eq!(all.len(), 1, "{all:?}");
-        all.remove(0)
-    }
-
-    /// A running dockerd with `line`, `daemon.json` holding `json`, the daemon unreachable.
-    fn host(line: &str, json: &str) -> FakeHost {
-        FakeHost::new()
-            .dockerd(812, line)
-            .file("/etc/docker/daemon.json", 0o644, json)
-            .docker_info(Err(bulkhead_sdk::Error::Unavailable("down".into())))
-    }
 
     #[rstest]
     #[case::default("dockerd", "{}", "(not set)")]
@@ -96,17 +82,15 @@ mod tests {
     )]
     #[case::unconfined("dockerd", r#"{"seccomp-profile": "unconfined"}"#, "unconfined")]
     fn always_info_with_the_profile(#[case] line: &str, #[case] json: &str, #[case] shown: &str) {
-        let got = one(&host(line, json));
+        let got = one(super::audit(&dockerd_host(line, json)));
         assert_eq!(got.status, Status::Info, "{got:?}");
         assert_eq!(got.evidence("seccomp-profile"), Some(shown));
     }
 
     #[test]
     fn docker_info_tells_the_profile_in_use() {
-        let host = FakeHost::new().dockerd(812, "dockerd").docker_info(Ok(
-            r#"{"SecurityOptions": ["name=seccomp,profile=default"]}"#,
-        ));
-        let got = one(&host);
+        let host = dockerd_answering(r#"{"SecurityOptions": ["name=seccomp,profile=default"]}"#);
+        let got = one(super::audit(&host));
         assert_eq!(got.status, Status::Info);
         assert_eq!(got.evidence("seccomp-profile"), Some("default"));
     }

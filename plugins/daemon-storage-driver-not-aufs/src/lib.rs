@@ -57,23 +57,9 @@ bulkhead_sdk::option_control! {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::testing::FakeHost;
-    use bulkhead_sdk::{Finding, Status};
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::control::{dockerd_answering, dockerd_host, one};
     use rstest::rstest;
-
-    fn one(host: &FakeHost) -> Finding {
-        let mut all = super::audit(host);
-        assert_eq!(all.len(), 1, "{all:?}");
-        all.remove(0)
-    }
-
-    /// A running dockerd with `line`, `daemon.json` holding `json`, the daemon unreachable.
-    fn host(line: &str, json: &str) -> FakeHost {
-        FakeHost::new()
-            .dockerd(812, line)
-            .file("/etc/docker/daemon.json", 0o644, json)
-            .docker_info(Err(bulkhead_sdk::Error::Unavailable("down".into())))
-    }
 
     #[rstest]
     #[case::shorthand("dockerd -s aufs", "{}", Status::Fail)]
@@ -81,16 +67,14 @@ mod tests {
     #[case::overlay("dockerd --storage-driver=overlay2", "{}", Status::Pass)]
     #[case::unknown("dockerd", "{}", Status::Skip)]
     fn judges_the_configured_driver(#[case] line: &str, #[case] json: &str, #[case] want: Status) {
-        let got = one(&host(line, json));
+        let got = one(super::audit(&dockerd_host(line, json)));
         assert_eq!(got.status, want, "{got:?}");
     }
 
     #[test]
     fn docker_info_tells_the_driver_in_use() {
-        let host = FakeHost::new().dockerd(812, "dockerd").docker_info(Ok(
-            r#"{"Driver": "aufs", "DockerRootDir": "/var/lib/docker"}"#,
-        ));
-        let got = one(&host);
+        let host = dockerd_answering(r#"{"Driver": "aufs", "DockerRootDir": "/var/lib/docker"}"#);
+        let got = one(super::audit(&host));
         assert_eq!(got.status, Status::Fail, "{got:?}");
         assert_eq!(
             got.evidence("source"),

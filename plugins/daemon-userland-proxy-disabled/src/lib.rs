@@ -47,23 +47,9 @@ bulkhead_sdk::option_control! {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::testing::FakeHost;
-    use bulkhead_sdk::{Finding, Status};
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::control::{dockerd_host, one};
     use rstest::rstest;
-
-    fn one(host: &FakeHost) -> Finding {
-        let mut all = super::audit(host);
-        assert_eq!(all.len(), 1, "{all:?}");
-        all.remove(0)
-    }
-
-    /// A running dockerd with `line`, `daemon.json` holding `json`, the daemon unreachable.
-    fn host(line: &str, json: &str) -> FakeHost {
-        FakeHost::new()
-            .dockerd(812, line)
-            .file("/etc/docker/daemon.json", 0o644, json)
-            .docker_info(Err(bulkhead_sdk::Error::Unavailable("down".into())))
-    }
 
     #[rstest]
     #[case::flag("dockerd --userland-proxy=false", "{}", Status::Pass)]
@@ -71,7 +57,7 @@ mod tests {
     #[case::default("dockerd", "{}", Status::Fail)]
     #[case::bare_flag("dockerd --userland-proxy", "{}", Status::Fail)]
     fn judges_the_proxy(#[case] line: &str, #[case] json: &str, #[case] want: Status) {
-        let got = one(&host(line, json));
+        let got = one(super::audit(&dockerd_host(line, json)));
         assert_eq!(got.status, want, "{got:?}");
     }
 }

@@ -23,8 +23,8 @@ use crate::bindings::bulkhead::plugin0_1_0::{
 };
 use crate::bindings::bulkhead::plugin0_2_0::{container_processes, images, machine, networks};
 use crate::{
-    AuditRule, Container, DaemonProcess, Error, ExecSession, FileInfo, Group, Image, Level,
-    Listener, MountEntry, Network, ProcessTable, Tightening, User,
+    AuditRule, Container, DaemonProcess, Error, ExecSession, FileInfo, Group, HistoryEntry, Image,
+    Level, Listener, MountEntry, Network, ProcessTable, Tightening, User,
 };
 
 /// The most bytes [`Facts::read_file`] returns (the host's cap too).
@@ -72,6 +72,10 @@ pub trait Facts {
     fn listeners(&self) -> Result<Vec<Listener>, Error>;
     /// `images.images`: every image of the daemon.
     fn images(&self) -> Result<Vec<Image>, Error>;
+    /// `images.inspect-image`: the full inspect document (JSON) of one image.
+    fn inspect_image(&self, id: &str) -> Result<String, Error>;
+    /// `images.history`: how one image was built, newest step first.
+    fn image_history(&self, id: &str) -> Result<Vec<HistoryEntry>, Error>;
     /// `container-processes.top`: the processes of a running container.
     fn top(&self, id: &str) -> Result<ProcessTable, Error>;
     /// `container-processes.execs`: the exec sessions the daemon holds for a container.
@@ -153,6 +157,12 @@ impl Facts for Host {
     }
     fn images(&self) -> Result<Vec<Image>, Error> {
         images::images()
+    }
+    fn inspect_image(&self, id: &str) -> Result<String, Error> {
+        images::inspect_image(id)
+    }
+    fn image_history(&self, id: &str) -> Result<Vec<HistoryEntry>, Error> {
+        images::history(id)
     }
     fn top(&self, id: &str) -> Result<ProcessTable, Error> {
         container_processes::top(id)

@@ -125,6 +125,7 @@ pub mod options;
 pub mod runtime;
 pub mod swarm;
 pub mod testing;
+pub mod text;
 
 pub use bindings::bulkhead::plugin0_1_0::{
     container_admin, docker, file_admin, filesystem, log, process, types,

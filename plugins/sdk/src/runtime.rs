@@ -15,14 +15,16 @@
 //!
 //! The [`container_control!`](crate::container_control) macro writes a whole control from a
 //! judge. Shared facts live here too: [`SENSITIVE_HOST_PATHS`], [`DOCKER_SOCKETS`],
-//! `--security-opt` parsing ([`Inspected::security_opt`]).
+//! `--security-opt` parsing ([`Inspected::security_opt`]), and judgements several controls
+//! make: [`namespace_not_host`], [`judge_mounts`], [`daemon_lsm_default`]. Their unit-test
+//! scaffolding is in [`testing::control`](crate::testing::control).
 
 use std::rc::Rc;
 
 use serde_json::Value;
 
 use crate::facts::Facts;
-use crate::{Error, Finding, Target, describe_error};
+use crate::{Container, Error, Finding, Target, describe_error};
 
 /// Host directories a container must not mount (CIS 5.6): the host's root and its system
 /// directories. A mount of one of them, or of anything under one of them but `/`, is judged
@@ -142,12 +144,21 @@ impl Inspected {
         self.value(pointer).and_then(Value::as_i64)
     }
 
-    /// The strings of the array at `pointer`; empty when absent or null.
-    pub fn strings(&self, pointer: &str) -> Vec<&str> {
+    /// The items of the array at `pointer` (`/HostConfig/Devices`); empty when absent or
+    /// null.
+    pub fn items(&self, pointer: &str) -> &[Value] {
         self.value(pointer)
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .map(Vec::as_slice)
             .unwrap_or_default()
+    }
+
+    /// The strings of the array at `pointer`; empty when absent or null.
+    pub fn strings(&self, pointer: &str) -> Vec<&str> {
+        self.items(pointer)
+            .iter()
+            .filter_map(Value::as_str)
+            .collect()
     }
 
     /// The values of the `--security-opt` entries named `key` (`apparmor`, `label`,
@@ -194,26 +205,22 @@ impl Inspected {
 
     /// The bind and volume mounts as `(source, destination, rw, propagation)`.
     pub fn mounts(&self) -> Vec<MountPoint<'_>> {
-        self.value("/Mounts")
-            .and_then(Value::as_array)
-            .map(|all| {
-                all.iter()
-                    .map(|m| MountPoint {
-                        kind: m.get("Type").and_then(Value::as_str).unwrap_or_default(),
-                        source: m.get("Source").and_then(Value::as_str).unwrap_or_default(),
-                        destination: m
-                            .get("Destination")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default(),
-                        writable: m.get("RW").and_then(Value::as_bool).unwrap_or_default(),
-                        propagation: m
-                            .get("Propagation")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default(),
-                    })
-                    .collect()
+        self.items("/Mounts")
+            .iter()
+            .map(|m| MountPoint {
+                kind: m.get("Type").and_then(Value::as_str).unwrap_or_default(),
+                source: m.get("Source").and_then(Value::as_str).unwrap_or_default(),
+                destination: m
+                    .get("Destination")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                writable: m.get("RW").and_then(Value::as_bool).unwrap_or_default(),
+                propagation: m
+                    .get("Propagation")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
             })
-            .unwrap_or_default()
+            .collect()
     }
 
     /// The published ports (`HostConfig.PortBindings`), one per binding.
@@ -323,23 +330,77 @@ pub fn namespace_not_host(doc: &Inspected, field: &str, namespace: &str) -> Find
     finding.with_evidence(field, shown)
 }
 
-/// Judge every container with `judge` (see the module doc).
-pub fn judge_all(facts: &impl Facts, judge: fn(&Inspected) -> Finding) -> Vec<Finding> {
-    let containers = match facts.containers() {
-        Ok(list) => list,
-        Err(err) => {
-            return vec![Finding::error(
-                Target::Host,
-                format!("cannot list containers: {}", describe_error(&err)),
-            )];
-        }
-    };
-    if containers.is_empty() {
-        return vec![Finding::skip(
+/// One finding per container, running or not, from `judge`: an `error` when the
+/// containers cannot be listed, a `skip` when there are none.
+pub fn each_container(
+    facts: &impl Facts,
+    judge: impl FnMut(&Container) -> Finding,
+) -> Vec<Finding> {
+    match facts.containers() {
+        Ok(list) if list.is_empty() => vec![Finding::skip(
             Target::Host,
             "no containers on this host (docker ps --all is empty)",
-        )];
+        )],
+        Ok(list) => list.iter().map(judge).collect(),
+        Err(err) => vec![Finding::error(
+            Target::Host,
+            format!("cannot list containers: {}", describe_error(&err)),
+        )],
     }
+}
+
+/// The verdict for a rule over a container's mounts (CIS 5.6, 5.20, 5.32): `offends`
+/// describes each mount that breaks it (`None` for the others). None passes with `container
+/// <name> <clean>`; any fails with `container <name> <offending> <those mounts>`. The
+/// evidence `key` lists them, comma-separated.
+pub fn judge_mounts(
+    doc: &Inspected,
+    key: &str,
+    offends: impl Fn(&MountPoint<'_>) -> Option<String>,
+    clean: &str,
+    offending: &str,
+) -> Finding {
+    let name = doc.name();
+    let found: Vec<String> = doc.mounts().iter().filter_map(offends).collect();
+    let finding = if found.is_empty() {
+        Finding::pass(doc.target(), format!("container {name} {clean}"))
+    } else {
+        Finding::fail(
+            doc.target(),
+            format!("container {name} {offending} {}", found.join(", ")),
+        )
+    };
+    finding.with_evidence(key, found.join(","))
+}
+
+/// The verdict for a container that sets no option of a Linux security module (AppArmor,
+/// SELinux: CIS 5.2, 5.3) and so gets what the daemon applies: `applies` passes when
+/// `docker info` lists the security option `option` (`apparmor`, `selinux`); `not_enabled`
+/// skips when it does not (the item does not apply); unknown info is an `error`, naming the
+/// module as `module` (`AppArmor`).
+pub fn daemon_lsm_default(
+    doc: &Inspected,
+    option: &str,
+    module: &str,
+    applies: String,
+    not_enabled: String,
+) -> Finding {
+    let target = doc.target();
+    match doc.daemon_security_option(option) {
+        Some(true) => Finding::pass(target, applies),
+        Some(false) => Finding::skip(target, not_enabled),
+        None => Finding::error(
+            target,
+            format!(
+                "cannot tell whether {module} applies to container {}: docker info is unavailable",
+                doc.name()
+            ),
+        ),
+    }
+}
+
+/// Judge every container with `judge` (see the module doc).
+pub fn judge_all(facts: &impl Facts, judge: fn(&Inspected) -> Finding) -> Vec<Finding> {
     let info = Rc::new(
         facts
             .info()
@@ -347,44 +408,41 @@ pub fn judge_all(facts: &impl Facts, judge: fn(&Inspected) -> Finding) -> Vec<Fi
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or(Value::Null),
     );
-    containers
-        .iter()
-        .map(|c| {
-            let target = Target::container(&c.name);
-            let doc = match facts.inspect(&c.id) {
-                Ok(text) => text,
-                Err(err) => {
-                    return Finding::error(
-                        target,
-                        format!(
-                            "cannot inspect container {}: {}",
-                            c.name,
-                            describe_error(&err)
-                        ),
-                    );
-                }
-            };
-            match serde_json::from_str::<Value>(&doc) {
-                Ok(doc) => {
-                    let inspected = Inspected::new(doc, Rc::clone(&info));
-                    let state = inspected.state().to_owned();
-                    let state = if state.is_empty() {
-                        c.state.clone()
-                    } else {
-                        state
-                    };
-                    judge(&inspected).with_evidence("state", state)
-                }
-                Err(e) => Finding::error(
+    each_container(facts, |c| {
+        let target = Target::container(&c.name);
+        let doc = match facts.inspect(&c.id) {
+            Ok(text) => text,
+            Err(err) => {
+                return Finding::error(
                     target,
                     format!(
-                        "the inspect document of container {} is not JSON: {e}",
-                        c.name
+                        "cannot inspect container {}: {}",
+                        c.name,
+                        describe_error(&err)
                     ),
-                ),
+                );
             }
-        })
-        .collect()
+        };
+        match serde_json::from_str::<Value>(&doc) {
+            Ok(doc) => {
+                let inspected = Inspected::new(doc, Rc::clone(&info));
+                let state = inspected.state().to_owned();
+                let state = if state.is_empty() {
+                    c.state.clone()
+                } else {
+                    state
+                };
+                judge(&inspected).with_evidence("state", state)
+            }
+            Err(e) => Finding::error(
+                target,
+                format!(
+                    "the inspect document of container {} is not JSON: {e}",
+                    c.name
+                ),
+            ),
+        }
+    })
 }
 
 /// The answer of `remediate` for a container setting the contract cannot change: recreate
@@ -587,6 +645,46 @@ mod tests {
         let got = namespace_not_host(&doc, "PidMode", "PID");
         let want = if passes { Status::Pass } else { Status::Fail };
         assert_eq!(got.status, want, "{}", got.message);
+    }
+
+    #[test]
+    fn judges_mounts_by_the_rule_given() {
+        let doc = inspected(
+            r#"{"Name":"/w","Mounts":[{"Type":"bind","Source":"/etc","Destination":"/h","RW":false},
+               {"Type":"bind","Source":"/srv","Destination":"/s","RW":true}]}"#,
+            "null",
+        );
+        let rule = |m: &MountPoint<'_>| (m.source == "/etc").then(|| m.describe());
+        let got = judge_mounts(&doc, "etc-mounts", rule, "mounts no /etc", "mounts");
+        assert_eq!(got.status, Status::Fail);
+        assert_eq!(got.message, "container w mounts /etc:/h:ro");
+        assert_eq!(got.evidence("etc-mounts"), Some("/etc:/h:ro"));
+        let none = inspected(r#"{"Name":"/w"}"#, "null");
+        let got = judge_mounts(&none, "etc-mounts", rule, "mounts no /etc", "mounts");
+        assert_eq!(
+            (got.status, got.message.as_str()),
+            (Status::Pass, "container w mounts no /etc")
+        );
+        assert_eq!(none.items("/Mounts").len(), 0);
+    }
+
+    #[rstest::rstest]
+    #[case::enabled(r#"{"SecurityOptions":["name=apparmor"]}"#, Status::Pass)]
+    #[case::not_enabled(
+        r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#,
+        Status::Skip
+    )]
+    #[case::unknown("null", Status::Error)]
+    fn lsm_defaults_follow_the_daemon(#[case] info: &str, #[case] want: Status) {
+        let doc = inspected(r#"{"Name":"/w"}"#, info);
+        let got = daemon_lsm_default(&doc, "apparmor", "AppArmor", "on".into(), "off".into());
+        assert_eq!(got.status, want, "{}", got.message);
+        if want == Status::Error {
+            assert_eq!(
+                got.message,
+                "cannot tell whether AppArmor applies to container w: docker info is unavailable"
+            );
+        }
     }
 
     #[test]

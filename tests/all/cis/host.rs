@@ -1,9 +1,11 @@
 //! Fixtures for CIS sections 1, 4, 6 and 7: audit rules, the data partition, the docker
-//! group, container users, content trust, manual items, swarm items.
+//! group, container users, content trust, image health checks, manual items, swarm items.
+
+use std::process::Command;
 
 use super::files::{container, file_case};
 use super::{Case, Fixture, Setup};
-use crate::support::Host;
+use crate::support::{Container, Host, LABEL, docker, test_image};
 
 /// (id, passing, failing) for each control of this file.
 pub const FIXTURES: &[Fixture] = &[
@@ -129,6 +131,27 @@ pub const FIXTURES: &[Fixture] = &[
         |h| environment(h, "1"),
         |h| environment(h, "0"),
     ),
+    // 4.6 judges the image a container runs, not the container: the run-time flags say
+    // the opposite of the image, and must not change the verdict (they are 5.27's).
+    (
+        "image-healthcheck",
+        |_| {
+            built_image_container(
+                "img-hc-p",
+                "bulkhead-test/healthcheck:with",
+                "HEALTHCHECK CMD [\"/pause\"]",
+                &["--no-healthcheck"],
+            )
+        },
+        |_| {
+            built_image_container(
+                "img-hc-f",
+                "bulkhead-test/healthcheck:without",
+                "",
+                &["--health-cmd", "/pause"],
+            )
+        },
+    ),
 ];
 
 /// Swarm items: this shared daemon is not in swarm mode (and tests must not put it
@@ -138,6 +161,8 @@ pub const ON_A_SWARM: &[(&str, Setup, &str)] = &[
     ("swarm-managers-minimum", |_| host_case(), "skip"),
     ("swarm-autolock", |_| host_case(), "skip"),
     ("swarm-mode-disabled", |_| host_case(), "pass"),
+    ("swarm-listen-address", |_| host_case(), "skip"),
+    ("swarm-overlay-encrypted", |_| host_case(), "skip"),
 ];
 
 fn host_case() -> Case {
@@ -176,7 +201,10 @@ fn partition(host: &Host, separate: bool) -> Case {
     if separate {
         table.push_str("30 22 8:2 / /var/lib/docker rw shared:2 - xfs /dev/sda2 rw\n");
     }
-    host.file("/proc/1/mountinfo", &table, 0o444);
+    // The init process's mount table, under the fake --proc.
+    let init = host.proc().join("1");
+    std::fs::create_dir_all(&init).unwrap();
+    std::fs::write(init.join("mountinfo"), table).unwrap();
     file_case("/var/lib/docker")
 }
 
@@ -201,4 +229,39 @@ fn environment(host: &Host, value: &str) -> Case {
         0o644,
     );
     file_case("/etc/environment")
+}
+
+/// A created container (with `flags`) of image `tag`, built by `docker build` from the
+/// local test image plus `instruction` (no registry needed). The image is labelled and
+/// replaced on each run (the previous build removed first, as `deploy.rs` does), so runs
+/// do not pile images up; a case can only hold a container, so the image itself stays
+/// until the next run replaces it.
+fn built_image_container(prefix: &str, tag: &str, instruction: &str, flags: &[&str]) -> Case {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!("FROM {}\n{instruction}\n", test_image()),
+    )
+    .unwrap();
+    let _ = Command::new("docker").args(["rmi", "-f", tag]).output();
+    docker(&[
+        "build",
+        "--quiet",
+        "--label",
+        LABEL,
+        "--tag",
+        tag,
+        dir.path().to_str().unwrap(),
+    ]);
+    let name = format!("bulkhead-test-{prefix}-{}", std::process::id());
+    let _ = Command::new("docker").args(["rm", "-f", &name]).output();
+    let mut args = vec!["create", "--name", &name, "--label", LABEL];
+    args.extend_from_slice(flags);
+    args.push(tag);
+    docker(&args);
+    let c = Container { name };
+    Case {
+        target: c.target(),
+        _container: Some(c),
+    }
 }

@@ -1,13 +1,16 @@
 //! Fixtures for CIS section 5 (container runtime): real containers on the real daemon,
 //! created from the local test image and never started (inspect is all a configuration
-//! check needs; `--privileged` ones could not start on these machines anyway). Each
+//! check needs; `--privileged` ones could not start on these machines anyway), but for the
+//! items about what runs inside a container (5.7, 5.23), whose containers run. Each
 //! fixture has its own name prefix, so no two collide.
 //!
 //! Manual items (their reference ends in `(manual)`) report `info` for both of their
 //! fixtures: a container with nothing to look at and one a person should review.
 
+use std::process::Command;
+
 use super::{Case, Fixture};
-use crate::support::Container;
+use crate::support::{Container, docker};
 
 /// (id, passing, failing) for each control of this file.
 pub const FIXTURES: &[Fixture] = &[
@@ -167,6 +170,17 @@ pub const FIXTURES: &[Fixture] = &[
         |_| created("rt-m-bridge-p", &["--network", "none"]),
         |_| created("rt-m-bridge-f", &[]),
     ),
+    // What runs inside a container needs it running: these are started.
+    (
+        "container-sshd-absent",
+        |_| started("rt-sshd-p", &[]),
+        |_| with_sshd("rt-sshd-f"),
+    ),
+    (
+        "container-exec-privileged",
+        |_| exec_session("rt-exec-p", false),
+        |_| exec_session("rt-exec-f", true),
+    ),
 ];
 
 /// A created (not started) container with `flags`, named after `prefix`.
@@ -176,4 +190,81 @@ fn created(prefix: &str, flags: &[&str]) -> Case {
         target: c.target(),
         _container: Some(c),
     }
+}
+
+/// A running container with `flags`, named after `prefix`.
+fn started(prefix: &str, flags: &[&str]) -> Case {
+    let c = Container::create(prefix, flags, true);
+    Case {
+        target: c.target(),
+        _container: Some(c),
+    }
+}
+
+/// A running container whose process is `/usr/sbin/sshd`: the test image's static
+/// sleeping binary copied under that name into the container (`docker cp`, nothing built,
+/// nothing left behind), started as its entrypoint (which clears the image's command: the
+/// process is plain `/usr/sbin/sshd`).
+fn with_sshd(prefix: &str) -> Case {
+    let c = Container::create(prefix, &["--entrypoint", "/usr/sbin/sshd"], false);
+    let dir = tempfile::tempdir().unwrap();
+    let sbin = dir.path().join("usr/sbin");
+    std::fs::create_dir_all(&sbin).unwrap();
+    let sshd = sbin.join("sshd");
+    docker(&["cp", &format!("{}:/pause", c.name), sshd.to_str().unwrap()]);
+    let usr = dir.path().join("usr");
+    docker(&["cp", usr.to_str().unwrap(), &format!("{}:/", c.name)]);
+    docker(&["start", &c.name]);
+    Case {
+        target: c.target(),
+        _container: Some(c),
+    }
+}
+
+/// A running container with one more (long-sleeping) exec session, privileged or not.
+///
+/// `docker exec --privileged` cannot start on machines that lack some capability ("unable
+/// to apply caps"), and the daemon forgets a session whose start failed: there, the
+/// privileged session is created through the API and left unstarted, which the daemon
+/// holds (and reports as privileged) the same way.
+fn exec_session(prefix: &str, privileged: bool) -> Case {
+    let c = Container::create(prefix, &[], true);
+    let mut args = vec!["exec", "--detach"];
+    if privileged {
+        args.push("--privileged");
+    }
+    args.extend([c.name.as_str(), "/pause"]);
+    let exec = Command::new("docker")
+        .args(&args)
+        .output()
+        .expect("cannot run the docker CLI");
+    if !exec.status.success() {
+        let why = String::from_utf8_lossy(&exec.stderr);
+        assert!(privileged, "docker {args:?} failed: {why}");
+        create_privileged_exec(&c.name);
+    }
+    Case {
+        target: c.target(),
+        _container: Some(c),
+    }
+}
+
+/// Create (without starting) a privileged exec session of `/pause` in `container`.
+fn create_privileged_exec(container: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let daemon = bollard::Docker::connect_with_defaults().expect("cannot reach the daemon");
+        let config = bollard::models::ExecConfig {
+            cmd: Some(vec!["/pause".to_owned()]),
+            privileged: Some(true),
+            ..Default::default()
+        };
+        daemon
+            .create_exec(container, config)
+            .await
+            .expect("cannot create a privileged exec session");
+    });
 }

@@ -20,12 +20,13 @@
 
 use crate::facts::{Admin, Facts};
 use crate::{
-    AuditRule, Container, DaemonProcess, Error, ExecSession, FileInfo, Group, Image, Level,
-    Listener, MountEntry, Network, ProcessTable, Tightening, User,
+    AuditRule, Container, DaemonProcess, Error, ExecSession, FileInfo, Group, HistoryEntry, Image,
+    Level, Listener, MountEntry, Network, ProcessTable, Tightening, User,
 };
 use fs::{FakeFs, Node};
 use std::cell::RefCell;
 
+pub mod control;
 pub mod fs;
 
 /// A mutating call a control made.
@@ -51,6 +52,7 @@ pub struct FakeHost {
     /// Process tables and exec sessions by container id or name.
     processes: Vec<(String, Result<ProcessTable, Error>)>,
     execs: Vec<(String, ExecSession)>,
+    history: Vec<(String, Vec<HistoryEntry>)>,
     admin_error: Option<Error>,
     calls: RefCell<Vec<AdminCall>>,
     logs: RefCell<Vec<(Level, String)>>,
@@ -288,6 +290,25 @@ impl FakeHost {
         self
     }
 
+    /// The build history of image `id` (its full id), newest step first.
+    pub fn history(mut self, id: &str, steps: Vec<HistoryEntry>) -> Self {
+        self.history.push((id.to_owned(), steps));
+        self
+    }
+
+    /// The image named by `reference`: its full id, an id prefix, or one of its tags.
+    fn find_image(&self, reference: &str) -> Result<Image, Error> {
+        let bare = |id: &str| id.strip_prefix("sha256:").unwrap_or(id).to_owned();
+        self.images()?
+            .into_iter()
+            .find(|i| {
+                i.id == reference
+                    || i.tags.iter().any(|t| t == reference)
+                    || (!reference.is_empty() && bare(&i.id).starts_with(&bare(reference)))
+            })
+            .ok_or(Error::NotFound)
+    }
+
     /// An exec session the daemon holds for container `id_or_name`.
     pub fn exec(mut self, id_or_name: &str, session: ExecSession) -> Self {
         self.execs.push((id_or_name.to_owned(), session));
@@ -512,6 +533,28 @@ impl Facts for FakeHost {
         Ok(list)
     }
 
+    fn inspect_image(&self, id: &str) -> Result<String, Error> {
+        let image = self.find_image(id)?;
+        let healthcheck = match &image.healthcheck {
+            Some(test) => format!(r#"{{"Test":{test:?}}}"#),
+            None => "null".to_owned(),
+        };
+        Ok(format!(
+            r#"{{"Id":"{}","RepoTags":{:?},"Created":"{}","Config":{{"User":"{}","Healthcheck":{healthcheck}}}}}"#,
+            image.id, image.tags, image.created, image.user
+        ))
+    }
+
+    fn image_history(&self, id: &str) -> Result<Vec<HistoryEntry>, Error> {
+        let image = self.find_image(id)?;
+        Ok(self
+            .history
+            .iter()
+            .find(|(key, _)| *key == image.id)
+            .map(|(_, steps)| steps.clone())
+            .unwrap_or_default())
+    }
+
     fn top(&self, id: &str) -> Result<ProcessTable, Error> {
         let container = self.find_container(id)?;
         if container.state != "running" {
@@ -598,6 +641,53 @@ mod tests {
         assert!(host.inspect("web").unwrap().contains("\"/web\""));
         assert_eq!(host.inspect("gone"), Err(Error::NotFound));
         assert_eq!(Facts::dockerd(&FakeHost::new()).unwrap(), []);
+    }
+
+    #[test]
+    fn the_0_2_facts_answer_like_the_host() {
+        let mut hc = image("aaaa1111", "app:1");
+        hc.healthcheck = Some(vec!["CMD".into(), "/probe".into()]);
+        let mut stopped = container("old");
+        stopped.state = "exited".into();
+        let host = FakeHost::new()
+            .with_accounts()
+            .image(hc)
+            .image(image("bbbb2222", "base:2"))
+            .container(container("web"))
+            .container(stopped)
+            .processes("web", Ok(process_table(&["/usr/sbin/nginx"])))
+            .network(network("backend", "overlay", "swarm"))
+            .listener("0.0.0.0", 2377)
+            .file(
+                "/etc/audit/rules.d/docker.rules",
+                0o640,
+                "# c\n-w /etc/docker -k d\n",
+            )
+            .file("/lib/systemd/system/docker.service", 0o644, "");
+        assert_eq!(host.user_by_id(1000).unwrap().unwrap().name, "alice");
+        assert_eq!(host.group_by_name("docker").unwrap().unwrap().gid, 998);
+        assert_eq!(host.user_by_name("bob").unwrap(), None);
+        let doc: serde_json::Value =
+            serde_json::from_str(&host.inspect_image("app:1").unwrap()).unwrap();
+        assert_eq!(doc["Config"]["Healthcheck"]["Test"][1], "/probe");
+        let doc: serde_json::Value =
+            serde_json::from_str(&host.inspect_image("bbbb").unwrap()).unwrap();
+        assert!(doc["Config"]["Healthcheck"].is_null());
+        assert_eq!(host.inspect_image("nope"), Err(Error::NotFound));
+        assert_eq!(host.top("web").unwrap().processes[0][7], "/usr/sbin/nginx");
+        assert!(matches!(host.top("old"), Err(Error::Invalid(_))));
+        assert_eq!(host.networks().unwrap()[0].driver, "overlay");
+        assert_eq!(host.listeners().unwrap()[0].port, 2377);
+        let rules = host.audit_rules().unwrap();
+        assert_eq!(rules.len(), 1);
+        assert_eq!(
+            (rules[0].line, rules[0].text.as_str()),
+            (2, "-w /etc/docker -k d")
+        );
+        assert_eq!(
+            host.unit_file("docker.service").unwrap().as_deref(),
+            Some("/lib/systemd/system/docker.service")
+        );
     }
 
     #[test]
