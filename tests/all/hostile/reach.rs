@@ -226,3 +226,113 @@ fn replacing_a_container_during_run_is_denied_and_changes_nothing() {
         "true"
     );
 }
+
+/// A network made for one test; removed when dropped.
+struct Network(String);
+
+impl Drop for Network {
+    fn drop(&mut self) {
+        let _ = Command::new("docker")
+            .args(["network", "rm", &self.0])
+            .output();
+    }
+}
+
+#[test]
+fn every_capability_of_the_second_contract_answers_from_the_real_host() {
+    let lab = Lab::new("contract-v0-2", &["contract_v0_2"], true);
+    let id = "hostile-contract-v0-2";
+    lab.host
+        .file(
+            "/etc/passwd",
+            "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000:Alice:/home/alice:/bin/sh\n",
+            0o644,
+        )
+        .file("/etc/group", "root:x:0:\ndocker:x:998:alice,bob\n", 0o644)
+        .file(
+            "/etc/audit/rules.d/docker.rules",
+            "# docker\n-w /usr/bin/dockerd -k docker\n",
+            0o640,
+        )
+        .file("/lib/systemd/system/docker.service", "[Unit]\n", 0o644);
+    let init = lab.host.proc().join("1");
+    std::fs::create_dir_all(init.join("net")).unwrap();
+    std::fs::write(
+        init.join("mountinfo"),
+        "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n\
+         30 22 8:2 / /var/lib/docker rw - xfs /dev/sda2 rw\n",
+    )
+    .unwrap();
+    std::fs::write(
+        init.join("net/tcp"),
+        "  sl  local_address rem_address   st\n   \
+         0: 00000000:0979 00000000:0000 0A 0 0 0 0 0 1 1\n",
+    )
+    .unwrap();
+    let name = format!("bulkhead-test-net-{}", std::process::id());
+    let _ = Command::new("docker")
+        .args(["network", "rm", &name])
+        .output();
+    docker(&[
+        "network",
+        "create",
+        "--label",
+        crate::support::LABEL,
+        "--opt",
+        "com.docker.network.bridge.enable_icc=false",
+        &name,
+    ]);
+    let _network = Network(name.clone());
+
+    let out = lab.run(&[id], &[]);
+    assert_eq!(out.control(id)["status"], "ok", "{:#}", out.control(id));
+    let answers: Vec<String> = out.report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["control"] == id)
+        .map(|r| r["message"].as_str().unwrap().to_owned())
+        .collect();
+    let answer = |function: &str| -> String {
+        let prefix = format!("{function}: ");
+        answers
+            .iter()
+            .find_map(|a| a.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no answer for {function}: {answers:#?}"))
+            .to_owned()
+    };
+    assert_eq!(
+        answer("user-by-name"),
+        "alice:1000:1000:/home/alice:/bin/sh"
+    );
+    assert_eq!(answer("user-by-id"), "none");
+    assert_eq!(answer("group-by-id"), "docker:alice,bob");
+    assert_eq!(answer("group-by-name"), "998");
+    assert_eq!(answer("mounts"), "/ ext4 shared:1; /var/lib/docker xfs ");
+    assert_eq!(
+        answer("audit-rules"),
+        "/etc/audit/rules.d/docker.rules:2 -w /usr/bin/dockerd -k docker"
+    );
+    assert_eq!(answer("unit-file"), "/lib/systemd/system/docker.service");
+    assert!(
+        answer("unit-file-bad").starts_with("Error::Invalid("),
+        "{answers:#?}"
+    );
+    assert_eq!(answer("listeners"), "tcp 0.0.0.0:2425");
+    assert!(
+        answer("images").contains("bulkhead-test/pause:1"),
+        "{answers:#?}"
+    );
+    assert_eq!(answer("inspect-image"), "json true");
+    assert!(!answer("history").starts_with("0 "), "{answers:#?}");
+    assert_eq!(answer("top"), "/pause");
+    assert_eq!(answer("execs"), "0 sessions");
+    assert!(
+        answer("networks").contains(&format!(
+            "{name}/bridge/com.docker.network.bridge.enable_icc=false"
+        )),
+        "{answers:#?}"
+    );
+    // None of it needed a declared read, and nothing was denied.
+    assert_eq!(out.control(id)["denials"], serde_json::json!([]));
+}
