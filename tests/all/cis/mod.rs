@@ -221,3 +221,65 @@ fn controls_are_selected_by_id_cis_item_and_section() {
         );
     }
 }
+
+/// The ids `bulkhead controls ARGS` lists.
+fn listed_ids(args: &[&str]) -> Vec<String> {
+    listed_items(args).into_iter().map(|(id, _)| id).collect()
+}
+
+#[test]
+fn every_item_of_the_benchmark_is_covered_with_its_level() {
+    let listed = run(&["controls", "--format", "json"]).json();
+    let mut items = std::collections::BTreeSet::new();
+    let mut wrong = Vec::new();
+    for control in listed["controls"].as_array().unwrap() {
+        let id = control["id"].as_str().unwrap();
+        let reference = control["references"][0].as_str().unwrap();
+        let named = control["items"].as_array().cloned().unwrap_or_default();
+        let [item] = &named[..] else {
+            wrong.push(format!("{id}: names {} items, want 1", named.len()));
+            continue;
+        };
+        let number = item["item"].as_str().unwrap();
+        if !reference.starts_with(&format!("CIS Docker Benchmark v1.6.0 {number}")) {
+            wrong.push(format!("{id}: item {number} but reference {reference:?}"));
+        }
+        if item["benchmark"] != "CIS Docker Benchmark v1.6.0" {
+            wrong.push(format!("{id}: benchmark {}", item["benchmark"]));
+        }
+        if !matches!(item["level"].as_u64(), Some(1 | 2)) {
+            wrong.push(format!("{id}: level {}", item["level"]));
+        }
+        let manual = reference.ends_with("(manual)");
+        let assessment = if manual { "manual" } else { "automated" };
+        if item["assessment"] != assessment {
+            wrong.push(format!(
+                "{id}: {} but its reference says {assessment}",
+                item["assessment"]
+            ));
+        }
+        items.insert(number.to_owned());
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Sections 1-7 of v1.6.0 have 117 items (docker-bench-security's list).
+    assert_eq!(items.len(), 117, "{items:?}");
+
+    // L1 and L2 split the bundled set; the Level 1 profile is everything but L2.
+    let all = listed_ids(&[]);
+    let one = listed_ids(&["--only", "L1"]);
+    let two = listed_ids(&["--only", "l2"]);
+    assert!(!one.is_empty() && !two.is_empty());
+    assert_eq!(one.len() + two.len(), all.len());
+    assert!(one.iter().all(|id| !two.contains(id)));
+    assert_eq!(listed_ids(&["--skip", "L2"]), one);
+    // Level 2 holds the stricter items: user namespaces (2.9), SELinux (5.3).
+    assert!(two.contains(&"daemon-userns-remap".to_owned()), "{two:?}");
+    assert!(
+        listed_ids(&["--only", "3", "--skip", "L1"])
+            .iter()
+            .all(|id| two.contains(id))
+    );
+    let out = run(&["controls", "--only", "L3"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("levels L1 and L2"), "{}", out.stderr);
+}
