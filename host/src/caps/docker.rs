@@ -480,6 +480,40 @@ pub(super) fn describe(err: &bollard::errors::Error) -> String {
     }
 }
 
+/// Inspect every id with `inspect`, [`INSPECT_CONCURRENCY`] at a time, as JSON documents in
+/// no particular order. One removed since it was listed (404) is gone, not an error;
+/// any other failure fails the whole, `what` and the id naming it.
+pub(super) async fn inspect_each<T, Fut>(
+    ids: Vec<String>,
+    what: &str,
+    inspect: impl Fn(String) -> Fut,
+) -> Result<Vec<Value>, String>
+where
+    T: serde::Serialize,
+    Fut: Future<Output = Result<T, bollard::errors::Error>>,
+{
+    futures::stream::iter(ids)
+        .map(|id| {
+            let answer = inspect(id.clone());
+            async move {
+                match answer.await {
+                    Ok(doc) => serde_json::to_value(doc)
+                        .map(Some)
+                        .map_err(|e| e.to_string()),
+                    Err(bollard::errors::Error::DockerResponseServerError {
+                        status_code: 404,
+                        ..
+                    }) => Ok(None),
+                    Err(e) => Err(format!("{what} {id}: {}", describe(&e))),
+                }
+            }
+        })
+        .buffer_unordered(INSPECT_CONCURRENCY)
+        .try_filter_map(|doc| async move { Ok(doc) })
+        .try_collect()
+        .await
+}
+
 async fn take_snapshot(endpoint: &Endpoint) -> Result<Snapshot, String> {
     let docker = connect(endpoint).await?;
     let options = ListContainersOptionsBuilder::default().all(true).build();
@@ -489,27 +523,11 @@ async fn take_snapshot(endpoint: &Endpoint) -> Result<Snapshot, String> {
             .await
             .map_err(|e| describe(&e))?;
         let ids: Vec<String> = listed.into_iter().filter_map(|c| c.id).collect();
-        futures::stream::iter(ids)
-            .map(|id| {
-                let docker = &docker;
-                async move {
-                    match docker.inspect_container(&id, None).await {
-                        Ok(doc) => serde_json::to_value(doc)
-                            .map(Some)
-                            .map_err(|e| e.to_string()),
-                        // Removed between list and inspect: it is gone, not an error.
-                        Err(bollard::errors::Error::DockerResponseServerError {
-                            status_code: 404,
-                            ..
-                        }) => Ok(None),
-                        Err(e) => Err(format!("inspect {id}: {}", describe(&e))),
-                    }
-                }
-            })
-            .buffer_unordered(INSPECT_CONCURRENCY)
-            .try_filter_map(|doc| async move { Ok(doc) })
-            .try_collect::<Vec<Value>>()
-            .await
+        let docker = &docker;
+        inspect_each(ids, "inspect", |id| async move {
+            docker.inspect_container(&id, None).await
+        })
+        .await
     };
     Ok(Snapshot::from_documents(docs.await?))
 }

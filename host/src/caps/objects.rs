@@ -15,13 +15,13 @@ use std::sync::Arc;
 
 use bollard::Docker;
 use bollard::query_parameters::{ListImagesOptionsBuilder, TopOptionsBuilder};
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use serde_json::Value;
 use tokio::sync::OnceCell;
 use wasmtime::component::{HasData, Linker};
 
 use super::check;
-use super::docker::{DockerCtx, connect, describe};
+use super::docker::{DockerCtx, connect, describe, inspect_each};
 use crate::bindings::container_processes::{self, ExecSession, ProcessTable};
 use crate::bindings::images::{self, HistoryEntry, Image};
 use crate::bindings::networks::{self, Network};
@@ -29,8 +29,6 @@ use crate::bindings::types::Error as WitError;
 use crate::grants::{Call, Grants};
 use crate::state::{CallRecord, HostState};
 
-/// Image inspections in flight at once.
-const INSPECT_CONCURRENCY: usize = 16;
 /// Top requests in flight at once: the daemon runs `ps` for each.
 const TOP_CONCURRENCY: usize = 8;
 
@@ -185,31 +183,48 @@ fn daemon_error(ctx: &DockerCtx, err: &bollard::errors::Error) -> WitError {
         bollard::errors::Error::DockerResponseServerError {
             status_code: 404, ..
         } => WitError::NotFound,
-        other => WitError::Unavailable(format!(
-            "cannot read the Docker daemon at {}: {}",
-            ctx.endpoint(),
-            describe(other)
-        )),
+        other => ctx.unavailable(&describe(other)),
     }
 }
 
 impl DockerCtx {
-    async fn client(&self) -> Result<&Docker, WitError> {
+    /// The run's connection to the daemon, made on first use; `Err` says why not.
+    async fn connection(&self) -> Result<&Docker, String> {
         self.objects
             .client
-            .get_or_init(|| async {
-                connect(self.endpoint()).await.map_err(|e| {
-                    format!("cannot read the Docker daemon at {}: {e}", self.endpoint())
-                })
-            })
+            .get_or_init(|| connect(self.endpoint()))
             .await
             .as_ref()
-            .map_err(|e| WitError::Unavailable(e.clone()))
+            .map_err(Clone::clone)
+    }
+
+    async fn client(&self) -> Result<&Docker, WitError> {
+        self.connection().await.map_err(|e| self.unavailable(&e))
+    }
+
+    /// The daemon could not be read, and why.
+    fn unavailable(&self, why: &str) -> WitError {
+        WitError::Unavailable(format!(
+            "cannot read the Docker daemon at {}: {why}",
+            self.endpoint()
+        ))
+    }
+
+    /// The run's answer in `cell`, from `fetch` on first use (a failure is kept too).
+    async fn once<T: Clone>(
+        &self,
+        cell: &OnceCell<Result<T, String>>,
+        fetch: impl Future<Output = Result<T, String>>,
+    ) -> Result<T, WitError> {
+        cell.get_or_init(|| fetch)
+            .await
+            .clone()
+            .map_err(|e| self.unavailable(&e))
     }
 
     async fn images(&self) -> Result<Arc<ImageSet>, WitError> {
         let fetch = async {
-            let docker = self.client().await.map_err(|e| format!("{e:?}"))?;
+            let docker = self.connection().await?;
             let options = ListImagesOptionsBuilder::default().all(false).build();
             let listed = docker
                 .list_images(Some(options))
@@ -232,41 +247,18 @@ impl DockerCtx {
                     }
                 }
             }
-            let docs = futures::stream::iter(ids)
-                .map(|id| async move {
-                    match docker.inspect_image(&id).await {
-                        Ok(doc) => serde_json::to_value(doc)
-                            .map(Some)
-                            .map_err(|e| e.to_string()),
-                        // Removed between list and inspect: gone, not an error.
-                        Err(bollard::errors::Error::DockerResponseServerError {
-                            status_code: 404,
-                            ..
-                        }) => Ok(None),
-                        Err(e) => Err(format!("inspect image {id}: {}", describe(&e))),
-                    }
-                })
-                .buffer_unordered(INSPECT_CONCURRENCY)
-                .try_filter_map(|doc| async move { Ok(doc) })
-                .try_collect::<Vec<Value>>()
-                .await?;
+            let docs = inspect_each(ids, "inspect image", |id| async move {
+                docker.inspect_image(&id).await
+            })
+            .await?;
             Ok::<_, String>(Arc::new(ImageSet::from_documents(docs)))
         };
-        self.objects
-            .images
-            .get_or_init(|| async {
-                fetch.await.map_err(|e| {
-                    format!("cannot read the Docker daemon at {}: {e}", self.endpoint())
-                })
-            })
-            .await
-            .clone()
-            .map_err(WitError::Unavailable)
+        self.once(&self.objects.images, fetch).await
     }
 
     async fn networks(&self) -> Result<Vec<Network>, WitError> {
         let fetch = async {
-            let docker = self.client().await.map_err(|e| format!("{e:?}"))?;
+            let docker = self.connection().await?;
             let listed = docker.list_networks(None).await.map_err(|e| describe(&e))?;
             let mut networks: Vec<Network> = listed
                 .iter()
@@ -276,16 +268,7 @@ impl DockerCtx {
             networks.sort_by(|a, b| a.name.cmp(&b.name));
             Ok::<_, String>(networks)
         };
-        self.objects
-            .networks
-            .get_or_init(|| async {
-                fetch.await.map_err(|e| {
-                    format!("cannot read the Docker daemon at {}: {e}", self.endpoint())
-                })
-            })
-            .await
-            .clone()
-            .map_err(WitError::Unavailable)
+        self.once(&self.objects.networks, fetch).await
     }
 
     /// The full id and inspect document of a container of the snapshot.

@@ -37,10 +37,7 @@
 
 use bulkhead_sdk::runtime::each_container;
 use bulkhead_sdk::text::{cut, listed};
-use bulkhead_sdk::{
-    Container, ControlMetadata, Error, ExecSession, Facts, Finding, Guest, Host, Severity, Target,
-    describe_error,
-};
+use bulkhead_sdk::{Container, Error, ExecSession, Facts, Finding, Target, describe_error};
 
 /// At most this many privileged sessions are shown in evidence.
 const MAX_LISTED: usize = 10;
@@ -133,46 +130,28 @@ pub fn remediate(target: Target) -> Result<(), Error> {
     )))
 }
 
-/// The exported control.
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        ControlMetadata {
-            id: "container-exec-privileged".into(),
-            title: "docker exec is not used with --privileged".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "No container has a privileged exec session (docker exec \
+bulkhead_sdk::cis_control! {
+    id: "container-exec-privileged",
+    title: "docker exec is not used with --privileged",
+    description: "No container has a privileged exec session (docker exec \
                           --privileged), running or ended, among those the daemon still holds; \
-                          the daemon forgets sessions, so the audit log holds the full history."
-                .into(),
-            rationale: "docker exec --privileged gives the new process every capability and \
+                          the daemon forgets sessions, so the audit log holds the full history.",
+    rationale: "docker exec --privileged gives the new process every capability and \
                         lifts seccomp, AppArmor and device restrictions, whatever the container \
-                        was started with: root on the host, one escape away."
-                .into(),
-            remediation: "Do not use docker exec --privileged: recreate the container with the \
+                        was started with: root on the host, one escape away.",
+    remediation: "Do not use docker exec --privileged: recreate the container with the \
                           one capability needed (--cap-add), or work on the host; find who ran \
-                          it in the audit log (auditd)."
-                .into(),
-            severity: Severity::High,
-            references: vec![format!("{} 5.23", bulkhead_sdk::CIS_DOCKER)],
-            items: vec![bulkhead_sdk::cis::item("5.23")],
-            reads: Vec::new(),
-        }
-    }
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-    fn remediate(target: Target) -> Result<(), Error> {
-        remediate(target)
-    }
+                          it in the audit log (auditd).",
+    severity: High,
+    cis: "5.23",
+    reads: [],
+    remediate: |target| remediate(target),
 }
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bulkhead_sdk::Guest;
     use bulkhead_sdk::Status;
     use bulkhead_sdk::testing::{FakeHost, container, statuses};
 

@@ -36,10 +36,7 @@
 
 use bulkhead_sdk::runtime::each_container;
 use bulkhead_sdk::text::{cut, listed};
-use bulkhead_sdk::{
-    Container, ControlMetadata, Error, Facts, Finding, Guest, Host, ProcessTable, Severity, Target,
-    describe_error,
-};
+use bulkhead_sdk::{Container, Error, Facts, Finding, ProcessTable, Target, describe_error};
 
 /// At most this many sshd processes are shown in evidence.
 const MAX_LISTED: usize = 10;
@@ -151,46 +148,28 @@ pub fn remediate(target: Target) -> Result<(), Error> {
     )))
 }
 
-/// The exported control.
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        ControlMetadata {
-            id: "container-sshd-absent".into(),
-            title: "Containers do not run sshd".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "No running container has a process whose program is sshd (or \
+bulkhead_sdk::cis_control! {
+    id: "container-sshd-absent",
+    title: "Containers do not run sshd",
+    description: "No running container has a process whose program is sshd (or \
                           OpenSSH's sshd-session/sshd-auth), from the daemon's process list \
-                          (docker top); containers that are not running are skipped."
-                .into(),
-            rationale: "An SSH server in a container is one more service to secure and patch, \
+                          (docker top); containers that are not running are skipped.",
+    rationale: "An SSH server in a container is one more service to secure and patch, \
                         with its own keys and access policy that Docker's controls do not see, \
-                        and a way in that bypasses them; docker exec already gives a shell."
-                .into(),
-            remediation: "Remove the SSH server from the image and its entrypoint, rebuild the \
+                        and a way in that bypasses them; docker exec already gives a shell.",
+    remediation: "Remove the SSH server from the image and its entrypoint, rebuild the \
                           image and recreate the container; use docker exec when a shell is \
-                          needed."
-                .into(),
-            severity: Severity::Medium,
-            references: vec![format!("{} 5.7", bulkhead_sdk::CIS_DOCKER)],
-            items: vec![bulkhead_sdk::cis::item("5.7")],
-            reads: Vec::new(),
-        }
-    }
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-    fn remediate(target: Target) -> Result<(), Error> {
-        remediate(target)
-    }
+                          needed.",
+    severity: Medium,
+    cis: "5.7",
+    reads: [],
+    remediate: |target| remediate(target),
 }
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bulkhead_sdk::Guest;
     use bulkhead_sdk::Status;
     use bulkhead_sdk::testing::{FakeHost, container, process_table, statuses};
 

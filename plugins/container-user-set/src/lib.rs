@@ -17,82 +17,52 @@
 //! `docker create --name web nginx` (no user) gives `fail`: `container web runs as root
 //! (Config.User is empty: the image sets no USER)`.
 
-use bulkhead_sdk::{
-    ControlMetadata, Error, Facts, Finding, Guest, Host, Severity, Target, describe_error,
-};
+use bulkhead_sdk::runtime::each_container;
+use bulkhead_sdk::{Error, Facts, Finding, Target};
 
 /// Judge every container.
 pub fn audit(facts: &impl Facts) -> Vec<Finding> {
-    let containers = match facts.containers() {
-        Ok(list) => list,
-        Err(err) => {
-            return vec![Finding::error(
-                Target::Host,
-                format!("cannot list containers: {}", describe_error(&err)),
-            )];
-        }
-    };
-    if containers.is_empty() {
-        return vec![Finding::skip(Target::Host, "no containers on this host")];
-    }
-    containers
-        .iter()
-        .map(|c| {
-            let target = Target::container(c.name.as_str());
-            let user = c.user.trim();
-            let name = user.split(':').next().unwrap_or_default();
-            let finding = if user.is_empty() {
-                Finding::fail(
-                    target,
-                    format!(
-                        "container {} runs as root (Config.User is empty: the image sets no USER)",
-                        c.name
-                    ),
-                )
-            } else if name == "root" || name == "0" {
-                Finding::fail(
-                    target,
-                    format!("container {} runs as root (user {user})", c.name),
-                )
-            } else {
-                Finding::pass(target, format!("container {} runs as user {user}", c.name))
-            };
-            finding
-                .with_evidence("user", user)
-                .with_evidence("image", c.image.as_str())
-        })
-        .collect()
+    each_container(facts, |c| {
+        let target = Target::container(c.name.as_str());
+        let user = c.user.trim();
+        let name = user.split(':').next().unwrap_or_default();
+        let finding = if user.is_empty() {
+            Finding::fail(
+                target,
+                format!(
+                    "container {} runs as root (Config.User is empty: the image sets no USER)",
+                    c.name
+                ),
+            )
+        } else if name == "root" || name == "0" {
+            Finding::fail(
+                target,
+                format!("container {} runs as root (user {user})", c.name),
+            )
+        } else {
+            Finding::pass(target, format!("container {} runs as user {user}", c.name))
+        };
+        finding
+            .with_evidence("user", user)
+            .with_evidence("image", c.image.as_str())
+    })
 }
 
-/// The exported control.
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        ControlMetadata {
-            id: "container-user-set".into(),
-            title: "Containers run as a non-root user".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "Every container's Config.User is set and is not root.".into(),
-            rationale: "Root in a container is root on the host's kernel.".into(),
-            remediation: "Add USER to the Dockerfile or run with --user UID:GID.".into(),
-            severity: Severity::Medium,
-            references: vec![format!("{} 4.1", bulkhead_sdk::CIS_DOCKER)],
-            items: vec![bulkhead_sdk::cis::item("4.1")],
-            reads: Vec::new(),
-        }
-    }
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-    fn remediate(target: Target) -> Result<(), Error> {
+bulkhead_sdk::cis_control! {
+    id: "container-user-set",
+    title: "Containers run as a non-root user",
+    description: "Every container's Config.User is set and is not root.",
+    rationale: "Root in a container is root on the host's kernel.",
+    remediation: "Add USER to the Dockerfile or run with --user UID:GID.",
+    severity: Medium,
+    cis: "4.1",
+    reads: [],
+    remediate: |target| {
         Err(Error::Invalid(format!(
             "the user is set in the image or with docker run --user; not changed for {target}"
         )))
-    }
+        },
 }
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests {

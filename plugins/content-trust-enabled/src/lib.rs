@@ -18,9 +18,7 @@
 //! An `/etc/environment` without the variable gives `fail`: `DOCKER_CONTENT_TRUST is not
 //! set to 1 in /etc/environment`.
 
-use bulkhead_sdk::{
-    ControlMetadata, Error, Facts, Finding, Guest, Host, MAX_READ, Severity, Target, describe_error,
-};
+use bulkhead_sdk::{Error, Facts, Finding, MAX_READ, Target, describe_error};
 
 const ENVIRONMENT: &str = "/etc/environment";
 
@@ -65,36 +63,21 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
     }
 }
 
-/// The exported control.
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        ControlMetadata {
-            id: "content-trust-enabled".into(),
-            title: "Docker Content Trust is enabled by default".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "/etc/environment sets DOCKER_CONTENT_TRUST=1 for every login session."
-                .into(),
-            rationale: "Without content trust the client runs unsigned images.".into(),
-            remediation: "Add DOCKER_CONTENT_TRUST=1 to /etc/environment.".into(),
-            severity: Severity::Medium,
-            references: vec![format!("{} 4.5", bulkhead_sdk::CIS_DOCKER)],
-            items: vec![bulkhead_sdk::cis::item("4.5")],
-            reads: vec![ENVIRONMENT.into()],
-        }
-    }
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-    fn remediate(target: Target) -> Result<(), Error> {
+bulkhead_sdk::cis_control! {
+    id: "content-trust-enabled",
+    title: "Docker Content Trust is enabled by default",
+    description: "/etc/environment sets DOCKER_CONTENT_TRUST=1 for every login session.",
+    rationale: "Without content trust the client runs unsigned images.",
+    remediation: "Add DOCKER_CONTENT_TRUST=1 to /etc/environment.",
+    severity: Medium,
+    cis: "4.5",
+    reads: [ENVIRONMENT],
+    remediate: |target| {
         Err(Error::Invalid(format!(
             "add DOCKER_CONTENT_TRUST=1 to /etc/environment by hand; not for {target}"
         )))
-    }
+        },
 }
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests {

@@ -20,9 +20,7 @@
 //! A host whose mount table has only `/` gives `fail`: `Docker's data directory
 //! /var/lib/docker is on the filesystem mounted at /, not a partition of its own`.
 
-use bulkhead_sdk::{
-    ControlMetadata, Error, Facts, Finding, Guest, Host, Severity, Target, describe_error,
-};
+use bulkhead_sdk::{Error, Facts, Finding, Target, describe_error};
 
 /// Where Docker keeps its data unless `--data-root` says otherwise.
 const DEFAULT_ROOT: &str = "/var/lib/docker";
@@ -101,35 +99,21 @@ fn enclosing<'a>(points: &'a [String], path: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-/// The exported control.
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        ControlMetadata {
-            id: "docker-data-partition".into(),
-            title: "Docker's data directory is a separate partition".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "Docker's data directory (DockerRootDir, default /var/lib/docker) is a mount point of its own.".into(),
-            rationale: "Images, layers and logs can fill the root filesystem and stop the host.".into(),
-            remediation: "Mount a dedicated partition or logical volume at the data directory (via /etc/fstab).".into(),
-            severity: Severity::Medium,
-            references: vec![format!("{} 1.1.1", bulkhead_sdk::CIS_DOCKER)],
-            items: vec![bulkhead_sdk::cis::item("1.1.1")],
-            reads: vec![DEFAULT_ROOT.into()],
-        }
-    }
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-    fn remediate(target: Target) -> Result<(), Error> {
+bulkhead_sdk::cis_control! {
+    id: "docker-data-partition",
+    title: "Docker's data directory is a separate partition",
+    description: "Docker's data directory (DockerRootDir, default /var/lib/docker) is a mount point of its own.",
+    rationale: "Images, layers and logs can fill the root filesystem and stop the host.",
+    remediation: "Mount a dedicated partition or logical volume at the data directory (via /etc/fstab).",
+    severity: Medium,
+    cis: "1.1.1",
+    reads: [DEFAULT_ROOT],
+    remediate: |target| {
         Err(Error::Invalid(format!(
             "partitions are changed by hand; nothing to fix automatically for {target}"
         )))
-    }
+        },
 }
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests {

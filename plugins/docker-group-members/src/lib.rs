@@ -17,9 +17,7 @@
 //! `/etc/group` with `docker:x:998:alice,bob` gives `warn`: `2 users can control the Docker
 //! daemon through the docker group: alice, bob; confirm each is trusted`.
 
-use bulkhead_sdk::{
-    ControlMetadata, Error, Facts, Finding, Guest, Host, MAX_READ, Severity, Target, describe_error,
-};
+use bulkhead_sdk::{Error, Facts, Finding, MAX_READ, Target, describe_error};
 
 /// Judge the host.
 pub fn audit(facts: &impl Facts) -> Vec<Finding> {
@@ -77,35 +75,21 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
     ]
 }
 
-/// The exported control.
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        ControlMetadata {
-            id: "docker-group-members".into(),
-            title: "Only trusted users can control the Docker daemon".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "Lists who is in the docker group (members and primary group), for a person to confirm.".into(),
-            rationale: "Membership of the docker group is root on the host.".into(),
-            remediation: "Remove untrusted users with gpasswd -d USER docker.".into(),
-            severity: Severity::High,
-            references: vec![format!("{} 1.1.2", bulkhead_sdk::CIS_DOCKER)],
-            items: vec![bulkhead_sdk::cis::item("1.1.2")],
-            reads: vec!["/etc/group".into(), "/etc/passwd".into()],
-        }
-    }
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-    fn remediate(target: Target) -> Result<(), Error> {
+bulkhead_sdk::cis_control! {
+    id: "docker-group-members",
+    title: "Only trusted users can control the Docker daemon",
+    description: "Lists who is in the docker group (members and primary group), for a person to confirm.",
+    rationale: "Membership of the docker group is root on the host.",
+    remediation: "Remove untrusted users with gpasswd -d USER docker.",
+    severity: High,
+    cis: "1.1.2",
+    reads: ["/etc/group", "/etc/passwd"],
+    remediate: |target| {
         Err(Error::Invalid(format!(
             "group membership is changed by hand (gpasswd -d USER docker); not for {target}"
         )))
-    }
+        },
 }
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests {

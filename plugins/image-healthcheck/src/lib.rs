@@ -46,10 +46,7 @@ use std::collections::BTreeSet;
 
 use bulkhead_sdk::runtime::Inspected;
 use bulkhead_sdk::text::{cut, listed};
-use bulkhead_sdk::{
-    Container, ControlMetadata, Error, Facts, Finding, Guest, Host, Image, Severity, Target,
-    describe_error,
-};
+use bulkhead_sdk::{Container, Error, Facts, Finding, Image, Target, describe_error};
 
 /// At most this many images are named in the `host` finding's evidence.
 const MAX_LISTED: usize = 20;
@@ -278,46 +275,28 @@ pub fn remediate(target: Target) -> Result<(), Error> {
     )))
 }
 
-/// The exported control.
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        ControlMetadata {
-            id: "image-healthcheck".into(),
-            title: "Images define a HEALTHCHECK".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "Every image has a health check (`HEALTHCHECK`, not `HEALTHCHECK NONE`): \
+bulkhead_sdk::cis_control! {
+    id: "image-healthcheck",
+    title: "Images define a HEALTHCHECK",
+    description: "Every image has a health check (`HEALTHCHECK`, not `HEALTHCHECK NONE`): \
                           judged per container for the image it runs, and once for the host \
                           over the images no container uses. A `docker run --health-cmd` does \
-                          not count here (that is 5.27)."
-                .into(),
-            rationale: "A health check baked into the image goes wherever the image runs and \
+                          not count here (that is 5.27).",
+    rationale: "A health check baked into the image goes wherever the image runs and \
                         lets Docker or an orchestrator notice a service that no longer works; \
-                        without one a hung or compromised service keeps receiving traffic."
-                .into(),
-            remediation: "Add a `HEALTHCHECK` instruction to the image's Dockerfile (remove any \
-                          `HEALTHCHECK NONE`), rebuild the image and recreate its containers."
-                .into(),
-            severity: Severity::Low,
-            references: vec![format!("{} 4.6", bulkhead_sdk::CIS_DOCKER)],
-            items: vec![bulkhead_sdk::cis::item("4.6")],
-            reads: Vec::new(),
-        }
-    }
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-    fn remediate(target: Target) -> Result<(), Error> {
-        remediate(target)
-    }
+                        without one a hung or compromised service keeps receiving traffic.",
+    remediation: "Add a `HEALTHCHECK` instruction to the image's Dockerfile (remove any \
+                          `HEALTHCHECK NONE`), rebuild the image and recreate its containers.",
+    severity: Low,
+    cis: "4.6",
+    reads: [],
+    remediate: |target| remediate(target),
 }
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bulkhead_sdk::Guest;
     use bulkhead_sdk::Status;
     use bulkhead_sdk::testing::{FakeHost, container, image, statuses};
 

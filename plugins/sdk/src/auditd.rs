@@ -164,43 +164,22 @@ macro_rules! audit_control {
             $crate::auditd::judge(facts, $what, locate(facts))
         }
 
-        /// The exported control.
-        pub struct Control;
-
-        impl $crate::Guest for Control {
-            fn metadata() -> $crate::ControlMetadata {
-                // The rules come from `machine.audit-rules`: no rule file is read directly.
-                let reads: ::std::vec::Vec<::std::string::String> =
-                    ::std::vec![$(::std::string::String::from($read)),*];
-                $crate::ControlMetadata {
-                    id: $id.into(),
-                    title: $title.into(),
-                    version: env!("CARGO_PKG_VERSION").into(),
-                    description: $description.into(),
-                    rationale: $rationale.into(),
-                    remediation: "Add a watch rule, e.g. `-w <path> -k docker` in \
-                         /etc/audit/rules.d/docker.rules, then load it with `augenrules --load`."
-                        .into(),
-                    severity: $crate::Severity::$severity,
-                    references: ::std::vec![
-                        ::std::format!("{} {}", $crate::CIS_DOCKER, $cis),
-                    ],
-                    items: ::std::vec![$crate::cis::item($cis)],
-                    reads,
-                }
-            }
-            fn audit() -> ::std::vec::Vec<$crate::Finding> {
-                audit(&$crate::Host)
-            }
-            fn remediate(target: $crate::Target) -> ::std::result::Result<(), $crate::Error> {
-                ::std::result::Result::Err($crate::Error::Invalid(::std::format!(
-                    "audit rules are added by hand (-w PATH -k docker in \
-                     /etc/audit/rules.d/docker.rules, then augenrules --load); not for {target}"
-                )))
-            }
+        // The rules come from `machine.audit-rules`: no rule file is read directly.
+        $crate::cis_control! {
+            id: $id,
+            title: $title,
+            description: $description,
+            rationale: $rationale,
+            remediation: "Add a watch rule, e.g. `-w <path> -k docker` in \
+                 /etc/audit/rules.d/docker.rules, then load it with `augenrules --load`.",
+            severity: $severity,
+            cis: $cis,
+            reads: [$($read),*],
+            remediate: |target| ::std::result::Result::Err($crate::Error::Invalid(::std::format!(
+                "audit rules are added by hand (-w PATH -k docker in \
+                 /etc/audit/rules.d/docker.rules, then augenrules --load); not for {target}"
+            ))),
         }
-
-        $crate::export!(Control);
     };
 }
 

@@ -460,35 +460,17 @@ macro_rules! file_control {
             $crate::files::remediate(facts, admin, &RULE, target)
         }
 
-        /// The exported control.
-        pub struct Control;
-
-        impl $crate::Guest for Control {
-            fn metadata() -> $crate::ControlMetadata {
-                $crate::ControlMetadata {
-                    id: $id.into(),
-                    title: $title.into(),
-                    version: env!("CARGO_PKG_VERSION").into(),
-                    description: $description.into(),
-                    rationale: $rationale.into(),
-                    remediation: $remediation.into(),
-                    severity: $crate::Severity::$severity,
-                    references: ::std::vec![
-                        ::std::format!("{} {}", $crate::CIS_DOCKER, $cis),
-                    ],
-                    items: ::std::vec![$crate::cis::item($cis)],
-                    reads: ::std::vec![$(::std::string::String::from($read)),*],
-                }
-            }
-            fn audit() -> ::std::vec::Vec<$crate::Finding> {
-                audit(&$crate::Host)
-            }
-            fn remediate(target: $crate::Target) -> ::std::result::Result<(), $crate::Error> {
-                remediate(&$crate::Host, &$crate::Host, target)
-            }
+        $crate::cis_control! {
+            id: $id,
+            title: $title,
+            description: $description,
+            rationale: $rationale,
+            remediation: $remediation,
+            severity: $severity,
+            cis: $cis,
+            reads: [$($read),*],
+            remediate: |target| remediate(&$crate::Host, &$crate::Host, target),
         }
-
-        $crate::export!(Control);
     };
 }
 

@@ -154,6 +154,72 @@ pub use types::{Error, FileInfo, FileKind, Finding, Severity, Status, Target};
 /// v1.6.0 3.1`. bulkhead selects controls by the item number after it (`--only 3.1`).
 pub const CIS_DOCKER: &str = "CIS Docker Benchmark v1.6.0";
 
+/// Write a CIS control's exported `Control`: its metadata (the crate's version, the item
+/// `cis` named in `references` and, with its level, in `items`), `audit` as the crate's
+/// `audit(&Host)`, and `remediate` as the expression given; then export it.
+///
+/// The kits' macros ([`file_control!`], [`container_control!`], ...) write controls with
+/// it; a hand-written control uses it the same way:
+///
+/// ```text
+/// bulkhead_sdk::cis_control! {
+///     id: "container-sshd-absent", title: "...", description: "...", rationale: "...",
+///     remediation: "...", severity: Medium, cis: "5.7", reads: [],
+///     remediate: |target| remediate(target),
+/// }
+/// ```
+///
+/// `manual: true` marks the reference `(manual)`, as the manual items' references are.
+#[macro_export]
+macro_rules! cis_control {
+    (
+        id: $id:expr,
+        title: $title:expr,
+        description: $description:expr,
+        rationale: $rationale:expr,
+        remediation: $remediation:expr,
+        severity: $severity:ident,
+        cis: $cis:expr,
+        $(manual: $manual:literal,)?
+        reads: [$($read:expr),* $(,)?],
+        remediate: |$target:ident| $fix:expr $(,)?
+    ) => {
+        /// The exported control.
+        pub struct Control;
+
+        impl $crate::Guest for Control {
+            fn metadata() -> $crate::ControlMetadata {
+                let manual = <[bool]>::first(&[$($manual)?]).copied().unwrap_or(false);
+                let reference = ::std::format!("{} {}", $crate::CIS_DOCKER, $cis);
+                $crate::ControlMetadata {
+                    id: ::std::string::String::from($id),
+                    title: ::std::string::String::from($title),
+                    version: ::std::string::String::from(env!("CARGO_PKG_VERSION")),
+                    description: ::std::string::String::from($description),
+                    rationale: ::std::string::String::from($rationale),
+                    remediation: ::std::string::String::from($remediation),
+                    severity: $crate::Severity::$severity,
+                    references: ::std::vec![if manual {
+                        ::std::format!("{reference} (manual)")
+                    } else {
+                        reference
+                    }],
+                    items: ::std::vec![$crate::cis::item($cis)],
+                    reads: ::std::vec![$(::std::string::String::from($read)),*],
+                }
+            }
+            fn audit() -> ::std::vec::Vec<$crate::Finding> {
+                audit(&$crate::Host)
+            }
+            fn remediate($target: $crate::Target) -> ::std::result::Result<(), $crate::Error> {
+                $fix
+            }
+        }
+
+        $crate::export!(Control);
+    };
+}
+
 /// Export `$ty` (a type implementing [`Guest`]) as the component's `control` interface.
 ///
 /// Call it once, at the top level of the control crate: `bulkhead_sdk::export!(MyControl);`.

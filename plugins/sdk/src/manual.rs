@@ -52,38 +52,21 @@ macro_rules! manual_control {
             ::std::vec![$crate::manual::finding($look, gather(facts))]
         }
 
-        /// The exported control.
-        pub struct Control;
-
-        impl $crate::Guest for Control {
-            fn metadata() -> $crate::ControlMetadata {
-                $crate::ControlMetadata {
-                    id: $id.into(),
-                    title: $title.into(),
-                    version: env!("CARGO_PKG_VERSION").into(),
-                    description: $description.into(),
-                    rationale: $rationale.into(),
-                    remediation: $remediation.into(),
-                    severity: $crate::Severity::$severity,
-                    references: ::std::vec![
-                        ::std::format!("{} {} (manual)", $crate::CIS_DOCKER, $cis),
-                    ],
-                    items: ::std::vec![$crate::cis::item($cis)],
-                    reads: ::std::vec![$(::std::string::String::from($read)),*],
-                }
-            }
-            fn audit() -> ::std::vec::Vec<$crate::Finding> {
-                audit(&$crate::Host)
-            }
-            fn remediate(target: $crate::Target) -> ::std::result::Result<(), $crate::Error> {
-                ::std::result::Result::Err($crate::Error::Invalid(::std::format!(
-                    "{} is a manual check; nothing to fix automatically for {target}",
-                    $id
-                )))
-            }
+        $crate::cis_control! {
+            id: $id,
+            title: $title,
+            description: $description,
+            rationale: $rationale,
+            remediation: $remediation,
+            severity: $severity,
+            cis: $cis,
+            manual: true,
+            reads: [$($read),*],
+            remediate: |target| ::std::result::Result::Err($crate::Error::Invalid(::std::format!(
+                "{} is a manual check; nothing to fix automatically for {target}",
+                $id
+            ))),
         }
-
-        $crate::export!(Control);
     };
 }
 

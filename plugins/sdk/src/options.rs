@@ -505,33 +505,17 @@ macro_rules! option_control {
             $crate::options::remediate($id, &RULE, target)
         }
 
-        /// The exported control.
-        pub struct Control;
-
-        impl $crate::Guest for Control {
-            fn metadata() -> $crate::ControlMetadata {
-                $crate::ControlMetadata {
-                    id: $id.into(),
-                    title: $title.into(),
-                    version: env!("CARGO_PKG_VERSION").into(),
-                    description: $description.into(),
-                    rationale: $rationale.into(),
-                    remediation: $remediation.into(),
-                    severity: $crate::Severity::$severity,
-                    references: ::std::vec![::std::format!("{} {}", $crate::CIS_DOCKER, $cis),],
-                    items: ::std::vec![$crate::cis::item($cis)],
-                    reads: ::std::vec![::std::string::String::from("dockerd-config")],
-                }
-            }
-            fn audit() -> ::std::vec::Vec<$crate::Finding> {
-                audit(&$crate::Host)
-            }
-            fn remediate(target: $crate::Target) -> ::std::result::Result<(), $crate::Error> {
-                remediate(target)
-            }
+        $crate::cis_control! {
+            id: $id,
+            title: $title,
+            description: $description,
+            rationale: $rationale,
+            remediation: $remediation,
+            severity: $severity,
+            cis: $cis,
+            reads: ["dockerd-config"],
+            remediate: |target| remediate(target),
         }
-
-        $crate::export!(Control);
     };
 }
 

@@ -496,33 +496,17 @@ macro_rules! container_control {
             ::std::result::Result::Err($crate::runtime::refuse($id, &target, $fix))
         }
 
-        /// The exported control.
-        pub struct Control;
-
-        impl $crate::Guest for Control {
-            fn metadata() -> $crate::ControlMetadata {
-                $crate::ControlMetadata {
-                    id: $id.into(),
-                    title: $title.into(),
-                    version: env!("CARGO_PKG_VERSION").into(),
-                    description: $description.into(),
-                    rationale: $rationale.into(),
-                    remediation: $remediation.into(),
-                    severity: $crate::Severity::$severity,
-                    references: ::std::vec![::std::format!("{} {}", $crate::CIS_DOCKER, $cis)],
-                    items: ::std::vec![$crate::cis::item($cis)],
-                    reads: ::std::vec::Vec::new(),
-                }
-            }
-            fn audit() -> ::std::vec::Vec<$crate::Finding> {
-                audit(&$crate::Host)
-            }
-            fn remediate(target: $crate::Target) -> ::std::result::Result<(), $crate::Error> {
-                remediate(target)
-            }
+        $crate::cis_control! {
+            id: $id,
+            title: $title,
+            description: $description,
+            rationale: $rationale,
+            remediation: $remediation,
+            severity: $severity,
+            cis: $cis,
+            reads: [],
+            remediate: |target| remediate(target),
         }
-
-        $crate::export!(Control);
     };
 }
 

@@ -15,6 +15,12 @@ pub struct Swarm {
     pub managers: u64,
     /// `Swarm.Cluster.Spec.EncryptionConfig.AutoLockManagers`.
     pub autolock: bool,
+    /// `Swarm.NodeAddr`: the address this node advertises.
+    pub node_addr: String,
+    /// The port of this node's own entry in `Swarm.RemoteManagers` (a manager's API port).
+    pub manager_port: Option<u16>,
+    /// `Swarm.Cluster.DataPathPort` (managers see it), when set.
+    pub data_path_port: Option<u64>,
 }
 
 impl Swarm {
@@ -26,6 +32,15 @@ impl Swarm {
         let doc: Value =
             serde_json::from_str(&json).map_err(|e| format!("docker info is not JSON: {e}"))?;
         let swarm = &doc["Swarm"];
+        let node_id = swarm["NodeID"].as_str().unwrap_or_default();
+        let manager_port = swarm["RemoteManagers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|peer| !node_id.is_empty() && peer["NodeID"].as_str() == Some(node_id))
+            .and_then(|peer| peer["Addr"].as_str())
+            .and_then(|addr| addr.rsplit_once(':'))
+            .and_then(|(_, port)| port.parse().ok());
         Ok(Swarm {
             state: swarm["LocalNodeState"]
                 .as_str()
@@ -36,6 +51,11 @@ impl Swarm {
             autolock: swarm["Cluster"]["Spec"]["EncryptionConfig"]["AutoLockManagers"]
                 .as_bool()
                 .unwrap_or(false),
+            node_addr: swarm["NodeAddr"].as_str().unwrap_or_default().to_owned(),
+            manager_port,
+            data_path_port: swarm["Cluster"]["DataPathPort"]
+                .as_u64()
+                .filter(|port| *port > 0),
         })
     }
 

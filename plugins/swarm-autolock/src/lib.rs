@@ -18,7 +18,7 @@
 //! An active manager without auto-lock gives `fail`: `swarm auto-lock is off`.
 
 use bulkhead_sdk::swarm::Swarm;
-use bulkhead_sdk::{ControlMetadata, Error, Facts, Finding, Guest, Host, Severity, Target};
+use bulkhead_sdk::{Error, Facts, Finding, Target};
 
 /// Judge the host.
 pub fn audit(facts: &impl Facts) -> Vec<Finding> {
@@ -34,36 +34,21 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
     vec![finding.with_evidence("AutoLockManagers", swarm.autolock.to_string())]
 }
 
-/// The exported control.
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        ControlMetadata {
-            id: "swarm-autolock".into(),
-            title: "The swarm manager runs in auto-lock mode".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "On a manager: swarm auto-lock is on.".into(),
-            rationale: "Without auto-lock the raft encryption key sits on disk beside the log."
-                .into(),
-            remediation: "docker swarm update --autolock=true".into(),
-            severity: Severity::Medium,
-            references: vec![format!("{} 7.5", bulkhead_sdk::CIS_DOCKER)],
-            items: vec![bulkhead_sdk::cis::item("7.5")],
-            reads: Vec::new(),
-        }
-    }
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-    fn remediate(target: Target) -> Result<(), Error> {
+bulkhead_sdk::cis_control! {
+    id: "swarm-autolock",
+    title: "The swarm manager runs in auto-lock mode",
+    description: "On a manager: swarm auto-lock is on.",
+    rationale: "Without auto-lock the raft encryption key sits on disk beside the log.",
+    remediation: "docker swarm update --autolock=true",
+    severity: Medium,
+    cis: "7.5",
+    reads: [],
+    remediate: |target| {
         Err(Error::Invalid(format!(
             "run docker swarm update --autolock=true by hand; not for {target}"
         )))
-    }
+        },
 }
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests {

@@ -43,10 +43,7 @@
 use std::net::IpAddr;
 
 use bulkhead_sdk::swarm::Swarm;
-use bulkhead_sdk::{
-    ControlMetadata, Error, Facts, Finding, Guest, Host, Listener, Severity, Target, describe_error,
-};
-use serde_json::Value;
+use bulkhead_sdk::{Error, Facts, Finding, Listener, Target, describe_error};
 
 /// The manager API's port when `docker info` does not say otherwise.
 const MANAGER_PORT: u16 = 2377;
@@ -58,44 +55,6 @@ const GOSSIP_PORT: u16 = 7946;
 struct SwarmPort {
     port: u16,
     role: &'static str,
-}
-
-/// What `docker info` says of this node's swarm ports, beyond the SDK's [`Swarm`].
-#[derive(Debug, Default)]
-struct NodeInfo {
-    /// `Swarm.NodeAddr`: the address this node advertises.
-    node_addr: String,
-    /// The port of this node's own `Swarm.RemoteManagers` entry.
-    manager_port: Option<u16>,
-    /// `Swarm.Cluster.DataPathPort` (managers only).
-    data_path_port: Option<u64>,
-}
-
-impl NodeInfo {
-    fn load(facts: &impl Facts) -> Result<Self, String> {
-        let json = facts
-            .info()
-            .map_err(|e| format!("cannot read docker info: {}", describe_error(&e)))?;
-        let doc: Value =
-            serde_json::from_str(&json).map_err(|e| format!("docker info is not JSON: {e}"))?;
-        let swarm = &doc["Swarm"];
-        let node_id = swarm["NodeID"].as_str().unwrap_or_default();
-        let manager_port = swarm["RemoteManagers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|peer| !node_id.is_empty() && peer["NodeID"].as_str() == Some(node_id))
-            .and_then(|peer| peer["Addr"].as_str())
-            .and_then(|addr| addr.rsplit_once(':'))
-            .and_then(|(_, port)| port.parse().ok());
-        Ok(NodeInfo {
-            node_addr: swarm["NodeAddr"].as_str().unwrap_or_default().to_owned(),
-            manager_port,
-            data_path_port: swarm["Cluster"]["DataPathPort"]
-                .as_u64()
-                .filter(|port| *port > 0),
-        })
-    }
 }
 
 /// Whether a listener's address is every interface: `0.0.0.0`, `::` (or `::ffff:0.0.0.0`).
@@ -133,10 +92,6 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
             ),
         )];
     }
-    let node = match NodeInfo::load(facts) {
-        Ok(node) => node,
-        Err(why) => return vec![Finding::error(Target::Host, why)],
-    };
     let listeners = match facts.listeners() {
         Ok(listeners) => listeners,
         Err(err) => {
@@ -152,7 +107,7 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
     let mut ports = Vec::new();
     if swarm.manager {
         ports.push(SwarmPort {
-            port: node.manager_port.unwrap_or(MANAGER_PORT),
+            port: swarm.manager_port.unwrap_or(MANAGER_PORT),
             role: "manager API",
         });
     }
@@ -160,11 +115,11 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
         port: GOSSIP_PORT,
         role: "gossip",
     });
-    vec![judge(&ports, &listeners, &node)]
+    vec![judge(&ports, &listeners, &swarm)]
 }
 
 /// The verdict on `ports` from the machine's `listeners`.
-fn judge(ports: &[SwarmPort], listeners: &[Listener], node: &NodeInfo) -> Finding {
+fn judge(ports: &[SwarmPort], listeners: &[Listener], node: &Swarm) -> Finding {
     let (mut open, mut bound, mut missing) = (Vec::new(), Vec::new(), Vec::new());
     for port in ports {
         let on: Vec<&Listener> = listeners.iter().filter(|l| l.port == port.port).collect();
@@ -240,47 +195,31 @@ fn judge(ports: &[SwarmPort], listeners: &[Listener], node: &NodeInfo) -> Findin
     finding
 }
 
-/// The exported control.
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        ControlMetadata {
-            id: "swarm-listen-address".into(),
-            title: "Swarm services are bound to a specific host interface".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "On a swarm node: the manager API (2377) and gossip (7946) TCP ports \
-                          listen on a specific address, not on 0.0.0.0 or ::."
-                .into(),
-            rationale: "A swarm port on every interface faces every network the host is on, \
-                        the public one included."
-                .into(),
-            remediation: "Leave and rejoin the swarm with docker swarm join --listen-addr \
-                          ADDR:2377 (docker swarm init --listen-addr on a lone manager)."
-                .into(),
-            severity: Severity::Medium,
-            references: vec![format!("{} 7.2", bulkhead_sdk::CIS_DOCKER)],
-            items: vec![bulkhead_sdk::cis::item("7.2")],
-            reads: Vec::new(),
-        }
-    }
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-    fn remediate(target: Target) -> Result<(), Error> {
+bulkhead_sdk::cis_control! {
+    id: "swarm-listen-address",
+    title: "Swarm services are bound to a specific host interface",
+    description: "On a swarm node: the manager API (2377) and gossip (7946) TCP ports \
+                          listen on a specific address, not on 0.0.0.0 or ::.",
+    rationale: "A swarm port on every interface faces every network the host is on, \
+                        the public one included.",
+    remediation: "Leave and rejoin the swarm with docker swarm join --listen-addr \
+                          ADDR:2377 (docker swarm init --listen-addr on a lone manager).",
+    severity: Medium,
+    cis: "7.2",
+    reads: [],
+    remediate: |target| {
         Err(Error::Invalid(format!(
             "no automatic fix is safe: the listen address changes only by leaving and rejoining \
              the swarm (docker swarm join --listen-addr), which stops this node's tasks; do it \
              by hand; not for {target}"
         )))
-    }
+        },
 }
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bulkhead_sdk::Guest;
     use bulkhead_sdk::Status;
     use bulkhead_sdk::testing::FakeHost;
 

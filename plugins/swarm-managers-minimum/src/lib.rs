@@ -18,7 +18,7 @@
 //! most 7 (4 tolerate no more failures than 3)`.
 
 use bulkhead_sdk::swarm::Swarm;
-use bulkhead_sdk::{ControlMetadata, Error, Facts, Finding, Guest, Host, Severity, Target};
+use bulkhead_sdk::{Error, Facts, Finding, Target};
 
 /// Judge the host.
 pub fn audit(facts: &impl Facts) -> Vec<Finding> {
@@ -47,35 +47,21 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
     vec![finding.with_evidence("managers", n.to_string())]
 }
 
-/// The exported control.
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        ControlMetadata {
-            id: "swarm-managers-minimum".into(),
-            title: "A swarm has the minimum number of manager nodes".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "On a manager: the swarm's manager count is odd and at most 7.".into(),
-            rationale: "Every manager holds the cluster's state and secrets.".into(),
-            remediation: "Demote extra managers with docker node demote.".into(),
-            severity: Severity::Medium,
-            references: vec![format!("{} 7.1", bulkhead_sdk::CIS_DOCKER)],
-            items: vec![bulkhead_sdk::cis::item("7.1")],
-            reads: Vec::new(),
-        }
-    }
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-    fn remediate(target: Target) -> Result<(), Error> {
+bulkhead_sdk::cis_control! {
+    id: "swarm-managers-minimum",
+    title: "A swarm has the minimum number of manager nodes",
+    description: "On a manager: the swarm's manager count is odd and at most 7.",
+    rationale: "Every manager holds the cluster's state and secrets.",
+    remediation: "Demote extra managers with docker node demote.",
+    severity: Medium,
+    cis: "7.1",
+    reads: [],
+    remediate: |target| {
         Err(Error::Invalid(format!(
             "managers are demoted by hand (docker node demote); not for {target}"
         )))
-    }
+        },
 }
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests {

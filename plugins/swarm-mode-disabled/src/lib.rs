@@ -19,7 +19,7 @@
 //! manager): leave the swarm unless this host needs it`.
 
 use bulkhead_sdk::swarm::Swarm;
-use bulkhead_sdk::{ControlMetadata, Error, Facts, Finding, Guest, Host, Severity, Target};
+use bulkhead_sdk::{Error, Facts, Finding, Target};
 
 /// Judge the host.
 pub fn audit(facts: &impl Facts) -> Vec<Finding> {
@@ -46,36 +46,21 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
     vec![finding.with_evidence("LocalNodeState", swarm.state)]
 }
 
-/// The exported control.
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        ControlMetadata {
-            id: "swarm-mode-disabled".into(),
-            title: "Swarm mode is not enabled, if not needed".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "docker info reports swarm mode inactive.".into(),
-            rationale: "Swarm mode opens management ports and lets managers schedule work here."
-                .into(),
-            remediation: "docker swarm leave where swarm mode is not needed.".into(),
-            severity: Severity::Medium,
-            references: vec![format!("{} 5.1", bulkhead_sdk::CIS_DOCKER)],
-            items: vec![bulkhead_sdk::cis::item("5.1")],
-            reads: Vec::new(),
-        }
-    }
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-    fn remediate(target: Target) -> Result<(), Error> {
+bulkhead_sdk::cis_control! {
+    id: "swarm-mode-disabled",
+    title: "Swarm mode is not enabled, if not needed",
+    description: "docker info reports swarm mode inactive.",
+    rationale: "Swarm mode opens management ports and lets managers schedule work here.",
+    remediation: "docker swarm leave where swarm mode is not needed.",
+    severity: Medium,
+    cis: "5.1",
+    reads: [],
+    remediate: |target| {
         Err(Error::Invalid(format!(
             "leaving a swarm is done by hand (docker swarm leave); not for {target}"
         )))
-    }
+        },
 }
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests {

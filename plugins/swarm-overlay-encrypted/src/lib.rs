@@ -49,9 +49,7 @@
 //! ```
 
 use bulkhead_sdk::swarm::Swarm;
-use bulkhead_sdk::{
-    ControlMetadata, Error, Facts, Finding, Guest, Host, Network, Severity, Target, describe_error,
-};
+use bulkhead_sdk::{Error, Facts, Finding, Network, Target, describe_error};
 
 /// The driver option that turns IPsec on for an overlay network.
 const ENCRYPTED: &str = "encrypted";
@@ -146,48 +144,32 @@ fn judge(networks: &[Network], manager: bool) -> Finding {
     finding
 }
 
-/// The exported control.
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        ControlMetadata {
-            id: "swarm-overlay-encrypted".into(),
-            title: "All Docker swarm overlay networks are encrypted".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "On a swarm node: every swarm-scoped overlay network, ingress \
-                          included, has the encrypted driver option."
-                .into(),
-            rationale: "Overlay traffic between nodes is plain VXLAN unless the network asks \
-                        for IPsec: the network between the hosts reads it."
-                .into(),
-            remediation: "Create an encrypted network (docker network create --driver overlay \
+bulkhead_sdk::cis_control! {
+    id: "swarm-overlay-encrypted",
+    title: "All Docker swarm overlay networks are encrypted",
+    description: "On a swarm node: every swarm-scoped overlay network, ingress \
+                          included, has the encrypted driver option.",
+    rationale: "Overlay traffic between nodes is plain VXLAN unless the network asks \
+                        for IPsec: the network between the hosts reads it.",
+    remediation: "Create an encrypted network (docker network create --driver overlay \
                           --opt encrypted NAME), move the services to it, remove the old one; \
-                          recreate ingress with --ingress --opt encrypted."
-                .into(),
-            severity: Severity::Medium,
-            references: vec![format!("{} 7.3", bulkhead_sdk::CIS_DOCKER)],
-            items: vec![bulkhead_sdk::cis::item("7.3")],
-            reads: Vec::new(),
-        }
-    }
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-    fn remediate(target: Target) -> Result<(), Error> {
+                          recreate ingress with --ingress --opt encrypted.",
+    severity: Medium,
+    cis: "7.3",
+    reads: [],
+    remediate: |target| {
         Err(Error::Invalid(format!(
             "no automatic fix is safe: a network is encrypted only when created, so its \
              services must move to a new one (docker network create --opt encrypted, docker \
              service update --network-add/--network-rm); do it by hand; not for {target}"
         )))
-    }
+        },
 }
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bulkhead_sdk::Guest;
     use bulkhead_sdk::Status;
     use bulkhead_sdk::testing::{FakeHost, network};
 
