@@ -17,5 +17,6 @@ mod hostile;
 mod plugins;
 mod progress;
 mod support;
+mod swarm;
 mod tls_key;
 mod waivers;

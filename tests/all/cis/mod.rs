@@ -9,7 +9,7 @@
 //! (who is trusted) and says so. Controls whose verdict needs a daemon state the shared
 //! test daemon must not take (swarm mode) are listed in `host::ON_A_SWARM` instead, with
 //! the status they must give here; their other verdicts are unit-tested on recorded
-//! `docker info`.
+//! `docker info`, and judged against a real swarm of a second daemon in `tests/all/swarm.rs`.
 
 mod daemon;
 mod files;
