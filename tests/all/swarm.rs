@@ -2,19 +2,37 @@
 //!
 //! The shared test daemon must never enter swarm mode (every other test reads it), so this
 //! test starts a second dockerd of its own (data root, exec root and socket in a temporary
-//! directory, no bridge, no iptables), puts it in swarm mode, and audits it with
-//! `--docker-host`. Its swarm listens on this machine, so 7.2 reads the real `/proc`.
+//! directory, a bridge interface of its own, no iptables), puts it in swarm mode, and audits
+//! it with `--docker-host`. Its swarm listens on this machine, so 7.2 reads the real `/proc`.
+//!
+//! Not `--bridge none`: a dockerd started that way deletes `docker0`, the shared daemon's
+//! bridge, on its way up.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::{LABEL, run};
 
-/// A dockerd of the test's own; stopped (its swarm left) when dropped.
+/// A dockerd of the test's own; stopped (its swarm left, its interfaces removed) when
+/// dropped.
 struct SwarmDaemon {
     dir: tempfile::TempDir,
     child: Child,
     url: String,
+    bridge: String,
+}
+
+/// Run `ip` with `args`, panicking with its output on failure.
+fn ip(args: &[&str]) {
+    let out = Command::new("ip")
+        .args(args)
+        .output()
+        .expect("cannot run ip (install iproute2)");
+    assert!(
+        out.status.success(),
+        "ip {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 impl SwarmDaemon {
@@ -24,6 +42,10 @@ impl SwarmDaemon {
         let socket = path("docker.sock");
         let url = format!("unix://{}", socket.display());
         let log = std::fs::File::create(path("dockerd.log")).unwrap();
+        // Interface names are at most 15 bytes.
+        let bridge = format!("bhsw{}", std::process::id() % 100_000);
+        let _ = Command::new("ip").args(["link", "del", &bridge]).output();
+        ip(&["link", "add", &bridge, "type", "bridge"]);
         let child = Command::new("dockerd")
             .arg("--data-root")
             .arg(path("data"))
@@ -31,13 +53,18 @@ impl SwarmDaemon {
             .arg(path("exec"))
             .arg("--pidfile")
             .arg(path("dockerd.pid"))
-            .args(["-H", &url, "--bridge", "none", "--iptables=false"])
+            .args(["-H", &url, "--bridge", &bridge, "--iptables=false"])
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
             .spawn()
             .expect("these tests start a second dockerd: install docker.io");
-        let daemon = SwarmDaemon { dir, child, url };
+        let daemon = SwarmDaemon {
+            dir,
+            child,
+            url,
+            bridge,
+        };
         let start = Instant::now();
         while !daemon.try_docker(&["info"]).status.success() {
             assert!(
@@ -141,6 +168,8 @@ impl SwarmDaemon {
 impl Drop for SwarmDaemon {
     fn drop(&mut self) {
         let _ = self.try_docker(&["swarm", "leave", "--force"]);
+        // The swarm made this bridge interface; it outlives the daemon unless removed.
+        let _ = self.try_docker(&["network", "rm", "docker_gwbridge"]);
         // SIGTERM: dockerd stops the containerd it started; SIGKILL would orphan it.
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
@@ -148,17 +177,28 @@ impl Drop for SwarmDaemon {
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(20) {
             if let Ok(Some(_)) = self.child.try_wait() {
-                return;
+                break;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        let _ = Command::new("ip")
+            .args(["link", "del", &self.bridge])
+            .output();
     }
 }
 
 #[test]
 fn swarm_items_judge_a_real_swarm() {
+    let docker0 = || {
+        Command::new("ip")
+            .args(["link", "show", "docker0"])
+            .output()
+    };
+    let had_docker0 = docker0().is_ok_and(|o| o.status.success());
     let daemon = SwarmDaemon::start();
 
     // A swarm as `docker swarm init` makes it: every default the benchmark warns about.
@@ -198,4 +238,16 @@ fn swarm_items_judge_a_real_swarm() {
         "network", "create", "--driver", "overlay", "--label", LABEL, "plain",
     ]);
     daemon.expect("swarm-overlay-encrypted", "fail", "plain");
+
+    // The shared daemon's bridge survives the second daemon, before and after it stops.
+    let still = || docker0().is_ok_and(|o| o.status.success());
+    assert!(
+        !had_docker0 || still(),
+        "the second dockerd removed docker0"
+    );
+    drop(daemon);
+    assert!(
+        !had_docker0 || still(),
+        "stopping the second dockerd removed docker0"
+    );
 }
