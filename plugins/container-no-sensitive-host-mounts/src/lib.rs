@@ -7,7 +7,10 @@
 //! (`bulkhead_sdk::runtime::SENSITIVE_HOST_PATHS`).
 //!
 //! Named volumes (whose data lives under `/var/lib/docker/volumes`) are not host
-//! directories and pass; `tmpfs` mounts too.
+//! directories and pass; `tmpfs` mounts too. So do read-only binds of the host's time-zone
+//! files (`/etc/localtime`, `/etc/timezone`, anything under `/usr/share/zoneinfo`): the
+//! common `-v /etc/localtime:/etc/localtime:ro` shares the host's clock zone, nothing
+//! secret, and cannot change it. Writable, they fail like any other.
 //!
 //! Every container is judged, running or not (like `docker ps --all`), from its full
 //! inspect document; no containers gives one `skip`.
@@ -38,7 +41,7 @@ bulkhead_sdk::container_control! {
     id: "container-no-sensitive-host-mounts",
     cis: "5.6",
     title: "Containers do not mount sensitive host directories",
-    description: "No container may bind-mount a sensitive host directory, read-only or not: the host's `/`, or `/bin`, `/boot`, `/dev`, `/etc`, `/lib`, `/lib32`, `/lib64`, `/proc`, `/root`, `/sbin`, `/sys`, `/usr`, `/var/lib/docker` or anything under them (`bulkhead_sdk::runtime::SENSITIVE_HOST_PATHS`).",
+    description: "No container may bind-mount a sensitive host directory, read-only or not: the host's `/`, or `/bin`, `/boot`, `/dev`, `/etc`, `/lib`, `/lib32`, `/lib64`, `/proc`, `/root`, `/sbin`, `/sys`, `/usr`, `/var/lib/docker` or anything under them (`bulkhead_sdk::runtime::SENSITIVE_HOST_PATHS`); read-only binds of the time-zone files (`/etc/localtime`, `/etc/timezone`, `/usr/share/zoneinfo`) excepted.",
     rationale: "A container that sees the host's system directories can read secrets (`/etc/shadow`, keys) and, when writable, change the host's binaries, configuration or devices: a direct path to the host. Read-only mounts still leak secrets.",
     remediation: "Recreate the container without `-v`/`--mount` binds of host system directories; bind only the application's own data directories.",
     severity: High,
@@ -46,12 +49,29 @@ bulkhead_sdk::container_control! {
     judge: judge,
 }
 
-/// Any bind of a sensitive host path fails.
+/// Host files a container may see read-only: the clock's time zone, nothing secret.
+const TIME_ZONE_FILES: [&str; 3] = ["/etc/localtime", "/etc/timezone", "/usr/share/zoneinfo"];
+
+/// Whether `source` is one of [`TIME_ZONE_FILES`] or lies under one.
+fn is_time_zone_file(source: &str) -> bool {
+    let source = source.trim_end_matches('/');
+    TIME_ZONE_FILES.iter().any(|f| {
+        source == *f
+            || source
+                .strip_prefix(f)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// Any bind of a sensitive host path fails, but a read-only bind of a time-zone file.
 pub fn judge(doc: &Inspected) -> Finding {
     judge_mounts(
         doc,
         "sensitive-mounts",
-        |m| (m.kind == "bind" && is_sensitive_host_path(m.source)).then(|| m.describe()),
+        |m| {
+            let exempt = !m.writable && is_time_zone_file(m.source);
+            (m.kind == "bind" && is_sensitive_host_path(m.source) && !exempt).then(|| m.describe())
+        },
         "mounts no sensitive host directory",
         "mounts sensitive host paths:",
     )
@@ -68,6 +88,11 @@ mod tests {
             app_data: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/srv/app/data","Destination":"/h","RW":true,"Propagation":"rprivate"}]}"#, "null") => Pass,
             named_volume: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"volume","Source":"/var/lib/docker/volumes/v/_data","Destination":"/h","RW":true,"Propagation":""}]}"#, "null") => Pass,
             none: (r#"{"Name":"/w","HostConfig":{}}"#, "null") => Pass,
+            localtime_ro: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/etc/localtime","Destination":"/etc/localtime","RW":false,"Propagation":"rprivate"}]}"#, "null") => Pass,
+            zoneinfo_ro: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/usr/share/zoneinfo/Europe/Paris","Destination":"/etc/localtime","RW":false,"Propagation":"rprivate"}]}"#, "null") => Pass,
+            localtime_rw: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/etc/localtime","Destination":"/etc/localtime","RW":true,"Propagation":"rprivate"}]}"#, "null") => Fail,
+            localtime_prefix_is_not_exempt: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/etc/localtime.bak","Destination":"/x","RW":false,"Propagation":"rprivate"}]}"#, "null") => Fail,
+            localtime_ro_beside_etc: (r#"{"Name":"/w","HostConfig":{},"Mounts":[{"Type":"bind","Source":"/etc/localtime","Destination":"/etc/localtime","RW":false,"Propagation":"rprivate"},{"Type":"bind","Source":"/etc","Destination":"/h","RW":false,"Propagation":"rprivate"}]}"#, "null") => Fail,
         },
     }
 }
