@@ -1,7 +1,7 @@
 //! Guest bindings for the `bulkhead:plugin` WIT package, generated here and nowhere else.
 //!
 //! Control crates never call `wit_bindgen::generate!` themselves: they use the types, the
-//! import modules, the [`Guest`](exports::bulkhead::plugin::control::Guest) trait and the
+//! import modules, the [`Guest`](exports::bulkhead::plugin0_2_0::control::Guest) trait and the
 //! [`export!`](crate::export) macro that the crate root re-exports from this module.
 //!
 //! The WIT lives in the repository's `wit/` directory; the host generates its side from the
