@@ -272,9 +272,18 @@ pub fn test_image() -> &'static str {
         assert!(status.success(), "building the static test binary failed");
         import_rootfs(&rootfs, &image, &["CMD [\"/pause\"]"]);
         // Each import makes a new image and leaves the last one untagged: remove the
-        // test's untagged images no container uses, so runs do not pile them up.
+        // test's untagged images no container uses, so runs do not pile them up. Only
+        // those over ten minutes old: a build running now has untagged steps of its own.
         let label = format!("label={LABEL}");
-        docker(&["image", "prune", "--force", "--filter", &label]);
+        docker(&[
+            "image",
+            "prune",
+            "--force",
+            "--filter",
+            &label,
+            "--filter",
+            "until=10m",
+        ]);
         image
     })
 }
