@@ -1,4 +1,6 @@
-//! The capabilities a control can reach, one module per WIT interface.
+//! The capabilities a control can reach, one module per WIT interface (`objects` serves
+//! the three Docker interfaces 0.2.0 adds: images, container processes, networks), and
+//! `endpoint`: where a daemon is and how to reach it.
 //!
 //! Every module has the same shape: a context struct holding per-run state (`*Ctx`),
 //! a view that pairs it with the calling control's grants and call record (`*View`),
@@ -6,6 +8,7 @@
 
 pub mod admin;
 pub mod docker;
+pub mod endpoint;
 pub mod fs;
 pub mod log;
 pub mod machine;

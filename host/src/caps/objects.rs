@@ -21,7 +21,8 @@ use tokio::sync::OnceCell;
 use wasmtime::component::{HasData, Linker};
 
 use super::check;
-use super::docker::{DockerCtx, connect, describe, inspect_each};
+use super::docker::{DockerCtx, inspect_each};
+use super::endpoint::{connect, describe};
 use crate::bindings::container_processes::{self, ExecSession, ProcessTable};
 use crate::bindings::images::{self, HistoryEntry, Image};
 use crate::bindings::networks::{self, Network};
