@@ -59,6 +59,23 @@ impl Swarm {
         })
     }
 
+    /// For an item about any swarm node: the swarm when it is active, else the finding to
+    /// return instead of judging (`skip` naming `what` there is not to judge; `error` when
+    /// the daemon cannot be read).
+    pub fn active(facts: &impl Facts, what: &str) -> Result<Self, Finding> {
+        let swarm = Self::load(facts).map_err(|why| Finding::error(Target::Host, why))?;
+        if swarm.state != "active" {
+            return Err(Finding::skip(
+                Target::Host,
+                format!(
+                    "swarm mode is not active (LocalNodeState {}): no {what} to judge",
+                    swarm.state
+                ),
+            ));
+        }
+        Ok(swarm)
+    }
+
     /// For an item about swarm managers: the finding to return instead of judging, when
     /// swarm mode is off, this node is not a manager, or the daemon cannot be read.
     pub fn not_applicable(facts: &impl Facts) -> Result<Self, Finding> {

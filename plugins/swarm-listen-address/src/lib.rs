@@ -79,19 +79,10 @@ fn show(listener: &Listener) -> String {
 
 /// Judge the host.
 pub fn audit(facts: &impl Facts) -> Vec<Finding> {
-    let swarm = match Swarm::load(facts) {
+    let swarm = match Swarm::active(facts, "swarm ports") {
         Ok(swarm) => swarm,
-        Err(why) => return vec![Finding::error(Target::Host, why)],
+        Err(finding) => return vec![finding],
     };
-    if swarm.state != "active" {
-        return vec![Finding::skip(
-            Target::Host,
-            format!(
-                "swarm mode is not active (LocalNodeState {}): no swarm ports to judge",
-                swarm.state
-            ),
-        )];
-    }
     let listeners = match facts.listeners() {
         Ok(listeners) => listeners,
         Err(err) => {

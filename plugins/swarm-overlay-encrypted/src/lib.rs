@@ -66,19 +66,10 @@ fn encrypted(network: &Network) -> bool {
 
 /// Judge the host.
 pub fn audit(facts: &impl Facts) -> Vec<Finding> {
-    let swarm = match Swarm::load(facts) {
+    let swarm = match Swarm::active(facts, "swarm overlay networks") {
         Ok(swarm) => swarm,
-        Err(why) => return vec![Finding::error(Target::Host, why)],
+        Err(finding) => return vec![finding],
     };
-    if swarm.state != "active" {
-        return vec![Finding::skip(
-            Target::Host,
-            format!(
-                "swarm mode is not active (LocalNodeState {}): no swarm overlay networks to judge",
-                swarm.state
-            ),
-        )];
-    }
     let networks = match facts.networks() {
         Ok(networks) => networks,
         Err(err) => {
