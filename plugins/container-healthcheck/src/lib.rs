@@ -70,9 +70,8 @@ pub fn judge(doc: &Inspected) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use bulkhead_sdk::runtime::inspected;
-    use bulkhead_sdk::testing::{FakeHost, container};
-    use bulkhead_sdk::{Status, Target};
+    use bulkhead_sdk::Status;
+    use bulkhead_sdk::testing::control::{assert_container_kit, assert_judges};
 
     #[rstest::rstest]
     #[case::none(
@@ -92,23 +91,15 @@ mod tests {
     )]
     #[case::cmd_shell(r#"{"Name":"/w","HostConfig":{},"Config":{"Healthcheck":{"Test":["CMD-SHELL","curl -f http://localhost/"]}},"State":{"Health":{"Status":"healthy"}}}"#, r#"null"#, Status::Pass)]
     fn judges(#[case] inspect: &str, #[case] info: &str, #[case] want: Status) {
-        let got = super::judge(&inspected(inspect, info));
-        assert_eq!(got.status, want, "{}", got.message);
-        assert_eq!(got.target, Target::container("w"));
+        assert_judges(super::judge, inspect, info, want);
     }
 
     #[test]
     fn one_finding_per_container_a_skip_for_none_and_the_flag_to_fix() {
-        let host = FakeHost::new()
-            .container(container("web"))
-            .container(container("db"));
-        assert_eq!(super::audit(&host).len(), 2);
-        assert_eq!(super::audit(&FakeHost::new())[0].status, Status::Skip);
-        let err = super::remediate(Target::container("web")).unwrap_err();
-        assert!(
-            format!("{err:?}")
-                .contains("with --health-cmd <command> (or a HEALTHCHECK in its image)"),
-            "{err:?}"
+        assert_container_kit(
+            super::audit,
+            super::remediate,
+            "with --health-cmd <command> (or a HEALTHCHECK in its image)",
         );
     }
 }
