@@ -40,8 +40,8 @@ pub enum LoadError {
     Refused(Vec<LoadError>),
     /// The component was built against a contract this host does not implement.
     #[error(
-        "imports {import}, but this host implements {} and {}; rebuild the control against one of them",
-        WIT_PACKAGES[0], WIT_PACKAGES[1]
+        "imports {import}, but this host implements {}; rebuild the control against one of them",
+        WIT_PACKAGES.join(", ")
     )]
     IncompatibleWit {
         /// The import's full name.
@@ -117,6 +117,7 @@ pub fn classify_import(name: &str) -> Result<ImportKind, LoadError> {
         let minor = match version.split('.').take(2).collect::<Vec<_>>()[..] {
             ["0", "1"] => 1,
             ["0", "2"] => 2,
+            ["0", "3"] => 3,
             _ => {
                 return Err(LoadError::IncompatibleWit {
                     import: name.to_owned(),
@@ -129,6 +130,7 @@ pub fn classify_import(name: &str) -> Result<ImportKind, LoadError> {
             (2, "machine" | "images" | "container-processes" | "networks") => {
                 Ok(ImportKind::ReadOnly)
             }
+            (3, "ownership-admin") => Ok(ImportKind::Mutating),
             _ => forbidden("unknown interface"),
         };
     }
@@ -232,12 +234,23 @@ impl Runtime {
             .instantiate_pre(component)
             .map_err(|e| LoadError::Link(format!("{e:#}")))?;
         let link_error = |e: wasmtime::Error| LoadError::Link(format!("{e:#}"));
-        let exports_v2 = component
-            .component_type()
+        let ty = component.component_type();
+        let exports_v2 = ty
             .exports(&self.engine)
             .any(|(name, _)| name.starts_with("bulkhead:plugin/control@0.2."));
         if exports_v2 {
-            PluginV2Pre::new(pre).map(Pre::V2).map_err(link_error)
+            // 0.3.0 exports 0.2.0's control; what it imports tells the two apart.
+            let package = if ty
+                .imports(&self.engine)
+                .any(|(name, _)| name.starts_with("bulkhead:plugin/ownership-admin@0.3."))
+            {
+                WIT_PACKAGES[0]
+            } else {
+                WIT_PACKAGES[1]
+            };
+            PluginV2Pre::new(pre)
+                .map(|pre| Pre::V2(pre, package))
+                .map_err(link_error)
         } else {
             PluginV1Pre::new(pre).map(Pre::V1).map_err(link_error)
         }
@@ -254,8 +267,9 @@ impl Runtime {
 pub enum Pre {
     /// Built against `bulkhead:plugin@0.1.0`.
     V1(PluginV1Pre<HostState>),
-    /// Built against `bulkhead:plugin@0.2.0`.
-    V2(PluginV2Pre<HostState>),
+    /// Exports 0.2.0's `control`: built against `bulkhead:plugin@0.2.0`, or against 0.3.0
+    /// (named second) when it imports what 0.3.0 adds.
+    V2(PluginV2Pre<HostState>, &'static str),
 }
 
 impl Pre {
@@ -263,15 +277,15 @@ impl Pre {
     pub fn engine(&self) -> &Engine {
         match self {
             Pre::V1(pre) => pre.engine(),
-            Pre::V2(pre) => pre.engine(),
+            Pre::V2(pre, _) => pre.engine(),
         }
     }
 
     /// The contract version it was built against.
     pub fn wit_package(&self) -> &'static str {
         match self {
-            Pre::V1(_) => WIT_PACKAGES[1],
-            Pre::V2(_) => WIT_PACKAGES[0],
+            Pre::V1(_) => WIT_PACKAGES[2],
+            Pre::V2(_, package) => package,
         }
     }
 }
@@ -297,8 +311,11 @@ mod tests {
     #[case::new_interface("bulkhead:plugin/images@0.2.0", true)]
     #[case::new_interface_newer_patch("bulkhead:plugin/machine@0.2.4", true)]
     #[case::new_interface_old_version("bulkhead:plugin/images@0.1.0", false)]
+    #[case::ownership_admin("bulkhead:plugin/ownership-admin@0.3.0", true)]
+    #[case::ownership_admin_too_early("bulkhead:plugin/ownership-admin@0.2.0", false)]
+    #[case::read_only_in_the_newest("bulkhead:plugin/machine@0.3.0", false)]
     #[case::old_interface_new_version("bulkhead:plugin/docker@0.2.0", false)]
-    #[case::future_contract("bulkhead:plugin/docker@0.3.0", false)]
+    #[case::future_contract("bulkhead:plugin/docker@0.4.0", false)]
     #[case::major_contract("bulkhead:plugin/docker@1.0.0", false)]
     #[case::stdio("wasi:cli/stderr@0.2.6", true)]
     #[case::io("wasi:io/streams@0.2.6", true)]

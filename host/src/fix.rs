@@ -20,7 +20,7 @@ use crate::caps::fs::FsCtx;
 use crate::cli::{FixArgs, Format, RollbackArgs};
 use crate::config::Config;
 use crate::grants::Grants;
-use crate::journal::{self, Change, Journal, Line, RecordedChange};
+use crate::journal::{self, Change, Ids, Journal, Line, RecordedChange};
 use crate::pattern::glob;
 use crate::replace;
 use crate::report::{ResultEntry, WaiverNote, status_str, target_string};
@@ -317,6 +317,7 @@ pub async fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> anyhow::Resul
         } else {
             match &change.change {
                 Change::Chmod { .. } => undo_chmod(&fs, change),
+                Change::Chown { .. } => undo_chown(&fs, change),
                 Change::ReplaceContainer { .. } => undo_replace(&run.docker_host, change).await,
             }
         };
@@ -366,7 +367,9 @@ pub async fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> anyhow::Resul
 
 fn target_of(change: &Change) -> String {
     match change {
-        Change::Chmod { path, .. } => target_string(&Target::File(path.clone())),
+        Change::Chmod { path, .. } | Change::Chown { path, .. } => {
+            target_string(&Target::File(path.clone()))
+        }
         Change::ReplaceContainer { name, .. } => target_string(&Target::Container(name.clone())),
     }
 }
@@ -405,6 +408,71 @@ fn undo_chmod(fs: &FsCtx, change: &RecordedChange) -> (&'static str, String) {
     match fs.set_mode(path, &rel, *before) {
         Ok(()) => ("restored", format!("mode {after:04o} -> {before:04o}")),
         Err(e) => ("failed", format!("chmod: {e:?}")),
+    }
+}
+
+fn undo_chown(fs: &FsCtx, change: &RecordedChange) -> (&'static str, String) {
+    let Change::Chown {
+        path,
+        before,
+        after,
+        mode,
+    } = &change.change
+    else {
+        unreachable!("called for chown changes only");
+    };
+    let (rel, now) = match fs
+        .resolve(path, true)
+        .and_then(|rel| fs.owner_of(path, &rel).map(|o| (rel, o)))
+    {
+        Ok(found) => found,
+        Err(e) => return ("failed", format!("cannot read {path}: {e:?}")),
+    };
+    let (uid, gid, now_mode) = now;
+    let owner = Ids { uid, gid };
+    if owner == *before {
+        return (
+            "nothing-to-undo",
+            format!("owner is {before}, as before the fix"),
+        );
+    }
+    if owner != *after {
+        return (
+            "skipped",
+            format!(
+                "owner is now {owner}, neither {before} nor {after}: changed since; not forced"
+            ),
+        );
+    }
+    // A chown clears set-id bits at most (ours, or the one back); any other mode means
+    // someone changed it since, and it is left alone.
+    let untouched = now_mode == *mode || now_mode == mode & !0o6000;
+    let changed = |old: u32, new: u32| (old != new).then_some(old);
+    if let Err(e) = fs.set_owner(
+        path,
+        &rel,
+        changed(before.uid, after.uid),
+        changed(before.gid, after.gid),
+    ) {
+        return ("failed", format!("chown: {e:?}"));
+    }
+    let restored = format!("owner {after} -> {before}");
+    match fs.owner_of(path, &rel) {
+        Ok((_, _, m)) if m == *mode => ("restored", restored),
+        Ok(_) if untouched => match fs.set_mode(path, &rel, *mode) {
+            Ok(()) => ("restored", format!("{restored}, mode {mode:04o} again")),
+            Err(e) => ("failed", format!("{restored}, but chmod {mode:04o}: {e:?}")),
+        },
+        Ok((_, _, m)) => (
+            "restored",
+            format!(
+                "{restored}; mode is {m:04o}, not {mode:04o} as before the fix: changed since; not forced"
+            ),
+        ),
+        Err(e) => (
+            "failed",
+            format!("{restored}, but cannot read it back: {e:?}"),
+        ),
     }
 }
 

@@ -23,7 +23,7 @@ pub enum Grant {
     ReadMachine,
     /// Write to the control's own log.
     Log,
-    /// Change file modes under the root.
+    /// Change file modes and owners under the root (only tightening).
     ChangeFiles,
     /// Replace containers with tighter copies.
     ChangeContainers,
@@ -58,6 +58,7 @@ pub enum Call {
     Networks,
     Log,
     Chmod,
+    Chown,
     ReplaceContainer,
 }
 
@@ -90,7 +91,7 @@ impl Call {
             | Call::UnitFile
             | Call::Listeners => Grant::ReadMachine,
             Call::Log => Grant::Log,
-            Call::Chmod => Grant::ChangeFiles,
+            Call::Chmod | Call::Chown => Grant::ChangeFiles,
             Call::ReplaceContainer => Grant::ChangeContainers,
         }
     }
@@ -124,6 +125,7 @@ impl Call {
             Call::Networks => "networks.networks",
             Call::Log => "log.log",
             Call::Chmod => "file-admin.chmod",
+            Call::Chown => "ownership-admin.chown",
             Call::ReplaceContainer => "container-admin.replace-container",
         }
     }
@@ -241,6 +243,7 @@ mod tests {
     fn audit_grants_never_allow_a_change() {
         let audit = Grants::audit(ReadScope::default());
         assert!(!audit.allows(Call::Chmod));
+        assert!(!audit.allows(Call::Chown));
         assert!(!audit.allows(Call::ReplaceContainer));
         assert!(audit.allows(Call::Stat));
         assert!(audit.allows(Call::Containers));

@@ -65,6 +65,18 @@ pub enum Change {
         /// Permission bits after.
         after: u32,
     },
+    /// A file's owner, from `before` to `after`.
+    Chown {
+        /// Absolute path under the root (links resolved).
+        path: String,
+        /// Owner before.
+        before: Ids,
+        /// Owner after.
+        after: Ids,
+        /// Permission bits before: a chown clears set-id bits of an executable, and
+        /// rollback puts them back.
+        mode: u32,
+    },
     /// A container replaced by a tighter copy; the original kept as `backup_name`.
     ReplaceContainer {
         /// The container's name (the copy takes it).
@@ -80,6 +92,21 @@ pub enum Change {
         /// `CapDrop` of the copy.
         cap_drop: Vec<String>,
     },
+}
+
+/// Who owns a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ids {
+    /// User id.
+    pub uid: u32,
+    /// Group id.
+    pub gid: u32,
+}
+
+impl std::fmt::Display for Ids {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.uid, self.gid)
+    }
 }
 
 /// One line of the journal.

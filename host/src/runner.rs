@@ -123,7 +123,7 @@ impl Runner {
         let start = Instant::now();
         let call = async {
             match pre {
-                Pre::V2(pre) => {
+                Pre::V2(pre, _) => {
                     let plugin = pre.instantiate_async(&mut store).await?;
                     let control = plugin.bulkhead_plugin0_2_0_control();
                     control.call_metadata(&mut store).await
@@ -145,7 +145,7 @@ impl Runner {
         let start = Instant::now();
         let call = async {
             match pre {
-                Pre::V2(pre) => {
+                Pre::V2(pre, _) => {
                     let plugin = pre.instantiate_async(&mut store).await?;
                     let control = plugin.bulkhead_plugin0_2_0_control();
                     control.call_audit(&mut store).await
@@ -176,7 +176,7 @@ impl Runner {
         let start = Instant::now();
         let call = async {
             match pre {
-                Pre::V2(pre) => {
+                Pre::V2(pre, _) => {
                     let plugin = pre.instantiate_async(&mut store).await?;
                     let control = plugin.bulkhead_plugin0_2_0_control();
                     control.call_remediate(&mut store, &target).await

@@ -33,7 +33,7 @@ pub struct RunContext {
 /// One change a control asked for, as planned or made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangeRecord {
-    /// `chmod` or `replace-container`.
+    /// `chmod`, `chown` or `replace-container`.
     pub action: &'static str,
     /// `file:<path>` or `container:<name>`.
     pub target: String,
@@ -46,7 +46,7 @@ pub struct ChangeRecord {
     pub docker_run: Option<String>,
     /// `planned`, `applied`, `unchanged`, `skipped` or `failed`.
     pub status: &'static str,
-    /// Why it was skipped or failed.
+    /// Why it was skipped or failed, or what else changed with it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }

@@ -244,6 +244,89 @@ fn the_lockdown_refuses_apply_and_rollback() {
 }
 
 #[test]
+fn an_owner_is_handed_to_root_and_given_back() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, chown};
+    const OWNER: &str = "tls-key-owner";
+    const KEY: &str = "/etc/docker/tls/key.pem";
+    let host = host_with_key(0o600);
+    host.file(
+        "/etc/passwd",
+        "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/h:/bin/sh\n",
+        0o644,
+    )
+    .file("/etc/group", "root:x:0:\nalice:x:1000:\n", 0o644);
+    // Executable and set-user-id, so that the chown visibly clears the bit (root's chown
+    // does, on Linux) and rollback has to put it back.
+    let real = host.path(KEY);
+    chown(&real, Some(1000), Some(1000)).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o4755)).unwrap();
+    let owner = || {
+        let meta = std::fs::metadata(&real).unwrap();
+        (meta.uid(), meta.gid(), meta.mode() & 0o7777)
+    };
+    let status = || {
+        let report = host
+            .run(&["run", "--only", OWNER, "--format", "json"])
+            .json();
+        status_of(&report, OWNER, &format!("file:{KEY}"))
+    };
+    assert_eq!(status(), "fail");
+    let journal = tempfile::tempdir().unwrap();
+    let jdir = journal.path().to_str().unwrap();
+
+    let plan = host
+        .run(&["fix", "--only", OWNER, "--format", "json"])
+        .json();
+    let change = &plan["fixes"][0]["changes"][0];
+    assert_eq!(change["action"], "chown", "{plan:#}");
+    assert_eq!(
+        (change["before"].as_str(), change["after"].as_str()),
+        (Some("1000:1000"), Some("0:0"))
+    );
+    assert_eq!(change["status"], "planned");
+    assert_eq!(owner(), (1000, 1000, 0o4755));
+
+    let applied = host.run(&[
+        "fix",
+        "--only",
+        OWNER,
+        "--apply",
+        "--journal",
+        jdir,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    let applied = applied.json();
+    let change = &applied["fixes"][0]["changes"][0];
+    assert_eq!(change["status"], "applied", "{applied:#}");
+    assert!(
+        change["detail"]
+            .as_str()
+            .unwrap()
+            .contains("mode 4755 -> 0755"),
+        "{change:#}"
+    );
+    assert_eq!(applied["reaudit"][0]["status"], "pass");
+    assert_eq!(owner(), (0, 0, 0o755));
+    assert_eq!(status(), "pass");
+
+    let back = run(&["rollback", "--last", "--journal", jdir]);
+    assert_eq!(back.code, 0, "{}", back.stderr);
+    assert!(
+        back.stdout
+            .contains("owner 0:0 -> 1000:1000, mode 4755 again"),
+        "{}",
+        back.stdout
+    );
+    assert_eq!(owner(), (1000, 1000, 0o4755));
+    assert_eq!(status(), "fail");
+    let again = run(&["rollback", "--last", "--journal", jdir]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(owner(), (1000, 1000, 0o4755));
+}
+
+#[test]
 fn rollback_without_a_journal_is_a_clear_error() {
     let empty = tempfile::tempdir().unwrap();
     let out = run(&[

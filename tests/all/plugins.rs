@@ -67,6 +67,26 @@ fn inspect_a_bundled_control() {
 }
 
 #[test]
+fn inspect_a_control_that_changes_owners() {
+    // It calls 0.3.0's `ownership-admin`: inspect names that contract and the import.
+    let wasm = workspace().join("target/plugins/wasm32-wasip2/plugin/tls_key_owner.wasm");
+    let out = run(&["plugins", "inspect", wasm.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for expected in [
+        "wit:       bulkhead:plugin@0.3.0",
+        "mutating   bulkhead:plugin/ownership-admin@0.3.0",
+        "read-only  bulkhead:plugin/machine@0.2.0",
+        "runnable:  yes",
+    ] {
+        assert!(
+            out.stdout.contains(expected),
+            "missing {expected:?} in:\n{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
 fn inspect_a_third_party_control() {
     let wasm = example_wasm();
     let out = run(&["plugins", "inspect", wasm.to_str().unwrap()]);

@@ -1,10 +1,11 @@
-//! The mutating capabilities, `file-admin` and `container-admin`.
+//! The mutating capabilities, `file-admin`, `ownership-admin` and `container-admin`.
 //!
 //! They do something only when the grants allow it (`bulkhead fix`) and then according
 //! to the run's [`AdminMode`]: `Plan` records what would change and changes nothing;
 //! `Apply` writes a synced journal entry, makes the change, and marks it done. Every
 //! change must only tighten: a chmod may only clear bits, a container copy may only add
-//! `CapDrop` entries. In `run` the grants refuse every call, and the refusal is recorded.
+//! `CapDrop` entries, a chown may only hand a file to root. In `run` the grants refuse
+//! every call, and the refusal is recorded.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -16,10 +17,10 @@ use super::check;
 use super::docker::{DockerCtx, connect};
 use super::fs::{FsCtx, host_path, scoped};
 use crate::bindings::container_admin::{self, Tightening};
-use crate::bindings::file_admin;
 use crate::bindings::types::Error as WitError;
+use crate::bindings::{file_admin, ownership_admin};
 use crate::grants::{Call, Grants};
-use crate::journal::{Change, Journal, Line};
+use crate::journal::{Change, Ids, Journal, Line};
 use crate::replace;
 use crate::state::{CallRecord, ChangeRecord, HostState};
 
@@ -83,6 +84,59 @@ fn journal_error(e: impl std::fmt::Display) -> WitError {
     WitError::Unavailable(format!("cannot write the journal, nothing changed: {e}"))
 }
 
+impl AdminView<'_> {
+    /// Record a file change; when applying, journal it, make it with `make`, and mark it
+    /// done. `make` returns what else changed with it, for the record.
+    async fn file_change(
+        &mut self,
+        mut change: ChangeRecord,
+        journaled: Change,
+        make: impl FnOnce() -> Result<Option<String>, WitError>,
+    ) -> Result<(), WitError> {
+        let AdminMode::Apply(journal) = &self.admin.mode else {
+            self.record.change(change);
+            return Ok(());
+        };
+        let mut journal = journal.lock().await;
+        let seq = journal.intent(journaled).map_err(journal_error)?;
+        let result = make();
+        match &result {
+            Ok(detail) => {
+                change.status = "applied";
+                change.detail.clone_from(detail);
+                journal.append(&Line::Done { seq }).map_err(journal_error)?;
+            }
+            Err(_) => change.status = "failed",
+        }
+        drop(journal);
+        self.record.change(change);
+        result?;
+        self.admin.applied_one();
+        Ok(())
+    }
+}
+
+fn file_record(
+    action: &'static str,
+    resolved: &str,
+    before: String,
+    after: String,
+) -> ChangeRecord {
+    ChangeRecord {
+        action,
+        target: format!("file:{resolved}"),
+        status: if before == after {
+            "unchanged"
+        } else {
+            "planned"
+        },
+        before,
+        after,
+        docker_run: None,
+        detail: None,
+    }
+}
+
 impl file_admin::Host for AdminView<'_> {
     async fn chmod(&mut self, path: String, mode: u32) -> Result<(), WitError> {
         let argument = format!("{path} {mode:04o}");
@@ -98,42 +152,88 @@ impl file_admin::Host for AdminView<'_> {
             )));
         }
         let resolved = host_path(&rel);
-        let mut change = ChangeRecord {
-            action: "chmod",
-            target: format!("file:{resolved}"),
-            before: format!("{before:04o}"),
-            after: format!("{mode:04o}"),
-            docker_run: None,
-            status: "planned",
-            detail: None,
-        };
+        let change = file_record(
+            "chmod",
+            &resolved,
+            format!("{before:04o}"),
+            format!("{mode:04o}"),
+        );
         if before == mode {
-            change.status = "unchanged";
             self.record.change(change);
             return Ok(());
         }
-        let AdminMode::Apply(journal) = &self.admin.mode else {
-            self.record.change(change);
-            return Ok(());
+        let fs = self.fs;
+        let journaled = Change::Chmod {
+            path: resolved,
+            before,
+            after: mode,
         };
-        let mut journal = journal.lock().await;
-        let seq = journal
-            .intent(Change::Chmod {
-                path: resolved,
-                before,
-                after: mode,
-            })
-            .map_err(journal_error)?;
-        let result = self.fs.set_mode(&path, &rel, mode);
-        change.status = if result.is_ok() { "applied" } else { "failed" };
-        if result.is_ok() {
-            journal.append(&Line::Done { seq }).map_err(journal_error)?;
+        self.file_change(change, journaled, || {
+            fs.set_mode(&path, &rel, mode).map(|()| None)
+        })
+        .await
+    }
+}
+
+impl ownership_admin::Host for AdminView<'_> {
+    async fn chown(
+        &mut self,
+        path: String,
+        uid: Option<u32>,
+        gid: Option<u32>,
+    ) -> Result<(), WitError> {
+        let id = |n: Option<u32>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
+        let argument = format!("{path} {}:{}", id(uid), id(gid));
+        check(self.grants, self.record, Call::Chown, &argument)?;
+        let rel = scoped(self.fs, self.grants, self.record, Call::Chown, &path, true)?;
+        let (uid_before, gid_before, mode) = self.fs.owner_of(&path, &rel)?;
+        let before = Ids {
+            uid: uid_before,
+            gid: gid_before,
+        };
+        let after = Ids {
+            uid: uid.unwrap_or(before.uid),
+            gid: gid.unwrap_or(before.gid),
+        };
+        // Handing a file to root takes access from nobody but its old owner.
+        if (after.uid != before.uid && after.uid != 0)
+            || (after.gid != before.gid && after.gid != 0)
+        {
+            return Err(WitError::Invalid(format!(
+                "chown {after} {path} would hand it to an owner other than root (it is {before}); \
+                 bulkhead only hands files to user 0 and group 0"
+            )));
         }
-        drop(journal);
-        self.record.change(change);
-        result?;
-        self.admin.applied_one();
-        Ok(())
+        let resolved = host_path(&rel);
+        let change = file_record("chown", &resolved, before.to_string(), after.to_string());
+        if before == after {
+            self.record.change(change);
+            return Ok(());
+        }
+        let fs = self.fs;
+        let journaled = Change::Chown {
+            path: resolved,
+            before,
+            after,
+            mode,
+        };
+        let changed = |old: u32, new: u32| (old != new).then_some(new);
+        let make = || {
+            fs.set_owner(
+                &path,
+                &rel,
+                changed(before.uid, after.uid),
+                changed(before.gid, after.gid),
+            )?;
+            let now = fs.owner_of(&path, &rel)?.2;
+            Ok((now != mode).then(|| {
+                format!(
+                    "the kernel cleared set-id bits on the chown: mode {mode:04o} -> {now:04o}; \
+                     rollback restores them"
+                )
+            }))
+        };
+        self.file_change(change, journaled, make).await
     }
 }
 
@@ -287,7 +387,7 @@ impl HasData for AdminCap {
     type Data<'a> = AdminView<'a>;
 }
 
-/// Add the `file-admin` and `container-admin` interfaces to `linker`.
+/// Add the `file-admin`, `ownership-admin` and `container-admin` interfaces to `linker`.
 pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     fn view(s: &mut HostState) -> AdminView<'_> {
         AdminView {
@@ -299,5 +399,6 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         }
     }
     file_admin::add_to_linker::<HostState, AdminCap>(linker, view)?;
+    ownership_admin::add_to_linker::<HostState, AdminCap>(linker, view)?;
     container_admin::add_to_linker::<HostState, AdminCap>(linker, view)
 }

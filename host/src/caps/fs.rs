@@ -276,6 +276,43 @@ impl FsCtx {
             .set_permissions(rel, cap_std::fs::Permissions::from_mode(mode))
             .map_err(|e| io_error(path, e))
     }
+
+    /// The owner (user id, group id) and permission bits of the link-free `rel`.
+    pub fn owner_of(&self, path: &str, rel: &Path) -> Result<(u32, u32, u32), WitError> {
+        self.metadata(path, rel)
+            .map(|m| (m.uid(), m.gid(), m.mode() & 0o7777))
+    }
+
+    /// Set the owner of the link-free `rel`; `None` keeps that id. The parent directory is
+    /// opened through cap-std (inside the root, whatever was swapped in since `rel` was
+    /// resolved), and the last component is changed without following a link.
+    pub fn set_owner(
+        &self,
+        path: &str,
+        rel: &Path,
+        uid: Option<u32>,
+        gid: Option<u32>,
+    ) -> Result<(), WitError> {
+        use rustix::fs::{AtFlags, Gid, Uid, chownat};
+        // (u32)-1 means "leave unchanged" to the kernel: it is no id.
+        if uid == Some(u32::MAX) || gid == Some(u32::MAX) {
+            return Err(WitError::Invalid(format!("{} is not an id", u32::MAX)));
+        }
+        let (parent, name) = match (rel.parent(), rel.file_name()) {
+            (Some(parent), Some(name)) => (parent, name),
+            _ => (Path::new("."), std::ffi::OsStr::new(".")),
+        };
+        let dir = if parent.as_os_str().is_empty() || parent == Path::new(".") {
+            self.root.try_clone()
+        } else {
+            self.root.open_dir(parent)
+        }
+        .map_err(|e| io_error(path, e))?;
+        let uid = uid.map(Uid::from_raw);
+        let gid = gid.map(Gid::from_raw);
+        chownat(&dir, name, uid, gid, AtFlags::SYMLINK_NOFOLLOW)
+            .map_err(|e| io_error(path, e.into()))
+    }
 }
 
 impl Host for FsView<'_> {

@@ -10,8 +10,8 @@
 //! start a container with the host's namespaces, bypassing Docker entirely.
 //!
 //! ### Remediation
-//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
-//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead
+//! rollback` gives the file back to its old owner.
 //!
 //! ### Example
 //! `/run/containerd/containerd.sock` owned by uid 1000 (`alice`) fails: `containerd socket
@@ -26,7 +26,7 @@ bulkhead_sdk::file_control! {
     title: "The containerd socket is owned by root:root",
     description: "Containerd's socket `/run/containerd/containerd.sock` must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
     rationale: "containerd's socket runs containers below Docker's API: anyone who can reach it can start a container with the host's namespaces, bypassing Docker entirely.",
-    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    remediation: "chown root:root <file>. `bulkhead fix --apply` does it, journaled; `bulkhead rollback` gives the file back.",
     severity: High,
     reads: ["/run/containerd/containerd.sock"],
     rule: FileRule { what: "containerd socket", owner: Some(ROOT_ROOT), max_mode: None },

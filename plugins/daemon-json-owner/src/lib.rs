@@ -11,8 +11,8 @@
 //! registries); whoever can edit it weakens them at the next restart.
 //!
 //! ### Remediation
-//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
-//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead
+//! rollback` gives the file back to its old owner.
 //!
 //! ### Example
 //! `/etc/docker/daemon.json` owned by uid 1000 (`alice`) fails: `daemon configuration file
@@ -26,7 +26,7 @@ bulkhead_sdk::file_control! {
     title: "The daemon configuration file is owned by root:root",
     description: "Each daemon's configuration file (`--config-file`, default `/etc/docker/daemon.json`) must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
     rationale: "`daemon.json` sets the daemon's security options (TLS, user namespaces, logging, registries); whoever can edit it weakens them at the next restart.",
-    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    remediation: "chown root:root <file>. `bulkhead fix --apply` does it, journaled; `bulkhead rollback` gives the file back.",
     severity: Medium,
     reads: ["dockerd-config"],
     rule: FileRule { what: "daemon configuration file", owner: Some(ROOT_ROOT), max_mode: None },

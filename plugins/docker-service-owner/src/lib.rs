@@ -12,8 +12,8 @@
 //! can edit it controls the daemon, and so every container and the host.
 //!
 //! ### Remediation
-//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
-//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead
+//! rollback` gives the file back to its old owner.
 //!
 //! ### Example
 //! `/lib/systemd/system/docker.service` owned by uid 1000 (`alice`) fails: `docker.service
@@ -28,7 +28,7 @@ bulkhead_sdk::file_control! {
     title: "The docker.service unit file is owned by root:root",
     description: "The `docker.service` systemd unit (where systemd finds it first: `/etc/systemd/system`, `/run/systemd/system`, `/usr/lib/systemd/system`, `/lib/systemd/system`) must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
     rationale: "The unit file decides how dockerd starts: its flags, its environment, its user. Whoever can edit it controls the daemon, and so every container and the host.",
-    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    remediation: "chown root:root <file>. `bulkhead fix --apply` does it, journaled; `bulkhead rollback` gives the file back.",
     severity: Medium,
     reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
     rule: FileRule { what: "docker.service unit file", owner: Some(ROOT_ROOT), max_mode: None },

@@ -11,8 +11,10 @@
 //! that mounts `/`. Only root and the `docker` group may reach it.
 //!
 //! ### Remediation
-//! chown root:docker <file> (bulkhead reports the exact command; ownership is not changed
-//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//! chown root:docker <file>. `bulkhead fix --apply` hands a socket of another user to
+//! root, keeping the group when it is already docker, journaled (`bulkhead rollback`
+//! undoes it). A socket in another group is given to docker by hand: bulkhead hands files
+//! only to root, and `bulkhead fix` prints the command.
 //!
 //! ### Example
 //! `/var/run/docker.sock` owned by uid 1000 (`alice`) fails: `Docker socket
@@ -26,7 +28,7 @@ bulkhead_sdk::file_control! {
     title: "The Docker socket is owned by root:docker",
     description: "The daemon's unix sockets (`-H unix://...` / `\"hosts\"`, else `/var/run/docker.sock`) must be owned by user and group `root:docker` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
     rationale: "Access to the Docker socket is root on the host: it can start a privileged container that mounts `/`. Only root and the `docker` group may reach it.",
-    remediation: "chown root:docker <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    remediation: "chown root:docker <file>. `bulkhead fix --apply` hands a socket of another user to root (journaled; `bulkhead rollback` undoes it); a socket in another group is given to docker by hand.",
     severity: High,
     reads: ["/var/run/docker.sock", "/run/docker.sock", "dockerd-config"],
     rule: FileRule { what: "Docker socket", owner: Some(ROOT_DOCKER), max_mode: None },

@@ -10,8 +10,8 @@
 //! created; editing it can expose the daemon to every local user.
 //!
 //! ### Remediation
-//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
-//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead
+//! rollback` gives the file back to its old owner.
 //!
 //! ### Example
 //! `/lib/systemd/system/docker.socket` owned by uid 1000 (`alice`) fails: `docker.socket
@@ -26,7 +26,7 @@ bulkhead_sdk::file_control! {
     title: "The docker.socket unit file is owned by root:root",
     description: "The `docker.socket` systemd unit must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
     rationale: "The socket unit decides where and with which permissions the Docker API socket is created; editing it can expose the daemon to every local user.",
-    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    remediation: "chown root:root <file>. `bulkhead fix --apply` does it, journaled; `bulkhead rollback` gives the file back.",
     severity: Medium,
     reads: ["/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
     rule: FileRule { what: "docker.socket unit file", owner: Some(ROOT_ROOT), max_mode: None },

@@ -10,8 +10,8 @@
 //! whoever can write the directory can replace any of them.
 //!
 //! ### Remediation
-//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
-//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead
+//! rollback` gives the file back to its old owner.
 //!
 //! ### Example
 //! `/etc/docker` owned by uid 1000 (`alice`) fails: `Docker configuration directory
@@ -25,7 +25,7 @@ bulkhead_sdk::file_control! {
     title: "The Docker configuration directory is owned by root:root",
     description: "The directory `/etc/docker` must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
     rationale: "`/etc/docker` holds the daemon's configuration, TLS material and registry certificates; whoever can write the directory can replace any of them.",
-    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    remediation: "chown root:root <file>. `bulkhead fix --apply` does it, journaled; `bulkhead rollback` gives the file back.",
     severity: Medium,
     reads: ["/etc/docker"],
     rule: FileRule { what: "Docker configuration directory", owner: Some(ROOT_ROOT), max_mode: None },

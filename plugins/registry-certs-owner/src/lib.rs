@@ -10,8 +10,8 @@
 //! replaced CA lets an attacker serve any image under a trusted name.
 //!
 //! ### Remediation
-//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
-//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead
+//! rollback` gives the file back to its old owner.
 //!
 //! ### Example
 //! `/etc/docker/certs.d/registry.example:5000/ca.crt` owned by uid 1000 (`alice`) fails:
@@ -26,7 +26,7 @@ bulkhead_sdk::file_control! {
     title: "The registry certificate file is owned by root:root",
     description: "Every file under `/etc/docker/certs.d/<registry>/` must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
     rationale: "Registry certificates decide which registries the daemon trusts for pulls and pushes; a replaced CA lets an attacker serve any image under a trusted name.",
-    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    remediation: "chown root:root <file>. `bulkhead fix --apply` does it, journaled; `bulkhead rollback` gives the file back.",
     severity: Medium,
     reads: ["/etc/docker/certs.d"],
     rule: FileRule { what: "registry certificate file", owner: Some(ROOT_ROOT), max_mode: None },

@@ -22,6 +22,7 @@ use crate::bindings::bulkhead::plugin0_1_0::{
     container_admin, docker, file_admin, filesystem, log, process,
 };
 use crate::bindings::bulkhead::plugin0_2_0::{container_processes, images, machine, networks};
+use crate::bindings::bulkhead::plugin0_3_0::ownership_admin;
 use crate::{
     AuditRule, Container, DaemonProcess, Error, ExecSession, FileInfo, Group, HistoryEntry, Image,
     Level, Listener, MountEntry, Network, ProcessTable, Tightening, User,
@@ -90,6 +91,9 @@ pub trait Facts {
 pub trait Admin {
     /// Set the permission bits of the file at `path` (links followed).
     fn chmod(&self, path: &str, mode: u32) -> Result<(), Error>;
+    /// Set the owner of the file at `path` (links followed) to user `uid` and group `gid`;
+    /// `None` keeps that one. The host only hands files to user 0 and group 0.
+    fn chown(&self, path: &str, uid: Option<u32>, gid: Option<u32>) -> Result<(), Error>;
     /// Replace container `name` with a copy tightened by `change`; returns the new id.
     fn replace_container(&self, name: &str, change: &Tightening) -> Result<String, Error>;
 }
@@ -181,6 +185,9 @@ impl Facts for Host {
 impl Admin for Host {
     fn chmod(&self, path: &str, mode: u32) -> Result<(), Error> {
         file_admin::chmod(path, mode)
+    }
+    fn chown(&self, path: &str, uid: Option<u32>, gid: Option<u32>) -> Result<(), Error> {
+        ownership_admin::chown(path, uid, gid)
     }
     fn replace_container(&self, name: &str, change: &Tightening) -> Result<String, Error> {
         container_admin::replace_container(name, change)

@@ -5,8 +5,9 @@
 //! they may have) and a way to find the files ([`locate`]). [`judge`] turns the two into
 //! findings: `pass`/`fail` per file with the owner and mode as evidence, `skip` when the
 //! files do not exist on this host (the item does not apply), `error` when they cannot be
-//! read. [`remediate`] clears the excess mode bits (never adds any); ownership is left to
-//! a person, as the contract has no `chown`.
+//! read. [`remediate`] clears the excess mode bits (never adds any) and hands the file to
+//! root through `ownership-admin.chown`; only a group other than `root` (the socket's
+//! `docker`) is left to a person, as the host hands files to nobody but root.
 //!
 //! The [`file_control!`](crate::file_control) macro writes a whole control from a rule.
 
@@ -82,12 +83,23 @@ impl FileOwner {
 
     /// Whether the owner is `user:group`.
     pub fn is(&self, want: Owner) -> bool {
-        let named = |name: &Option<String>, id: u32, want: &str| {
-            name.as_deref()
-                .map_or(want == "root" && id == 0, |n| n == want)
-        };
-        named(&self.user, self.uid, want.user) && named(&self.group, self.gid, want.group)
+        self.user_is(want.user) && self.group_is(want.group)
     }
+
+    /// Whether the owning user is `name`.
+    pub fn user_is(&self, name: &str) -> bool {
+        named(self.user.as_deref(), self.uid, name)
+    }
+
+    /// Whether the owning group is `name`.
+    pub fn group_is(&self, name: &str) -> bool {
+        named(self.group.as_deref(), self.gid, name)
+    }
+}
+
+/// Whether an id named `found` (none: no entry) is `want`; `root` is id 0 without one.
+fn named(found: Option<&str>, id: u32, want: &str) -> bool {
+    found.map_or(want == "root" && id == 0, |n| n == want)
 }
 
 impl std::fmt::Display for FileOwner {
@@ -186,9 +198,10 @@ fn judge_one(facts: &impl Facts, rule: &FileRule, path: &str) -> Finding {
     finding
 }
 
-/// Fix one failing file target: clear the mode bits `rule` does not allow. Ownership
-/// cannot be changed through the contract; a target whose mode is fine is refused with
-/// the `chown` to run by hand.
+/// Fix one failing file target: clear the mode bits `rule` does not allow, and hand the
+/// file to the owner `rule` names when that is root (user 0, group 0). A group other than
+/// root is refused with the `chown` to run by hand, after any mode fix; so is a target that
+/// needs no change.
 pub fn remediate(
     facts: &impl Facts,
     admin: &impl Admin,
@@ -202,17 +215,64 @@ pub fn remediate(
         )));
     };
     let info = facts.stat(&path)?;
+    let mut changed = false;
     if let Some(max) = rule.max_mode
         && excess_bits(info.mode, max) != 0
     {
-        return admin.chmod(&path, info.mode & max);
+        admin.chmod(&path, info.mode & max)?;
+        changed = true;
     }
-    match rule.owner {
-        Some(want) => Err(Error::Invalid(format!(
-            "ownership is changed by hand: chown {}:{} {path}",
-            want.user, want.group
-        ))),
-        None => Err(Error::Invalid(format!("{path} needs no change"))),
+    if let Some(want) = rule.owner {
+        let owner = FileOwner::of(facts, info.uid, info.gid);
+        if !owner.is(want) {
+            let by_hand = |why: String| {
+                Error::Invalid(format!(
+                    "{why}; change it by hand: chown {}:{} {path}",
+                    want.user, want.group
+                ))
+            };
+            let user = owner.user_is(want.user);
+            let group = owner.group_is(want.group);
+            let uid = if user {
+                None
+            } else {
+                Some(root_id(facts, want.user, true).map_err(by_hand)?)
+            };
+            let gid = if group {
+                None
+            } else {
+                Some(root_id(facts, want.group, false).map_err(by_hand)?)
+            };
+            admin.chown(&path, uid, gid)?;
+            changed = true;
+        }
+    }
+    if changed {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!("{path} needs no change")))
+    }
+}
+
+/// The id of `name` when it is root's (0): the only owner bulkhead hands files to. `root`
+/// is 0 with or without an entry; another name must be listed with id 0.
+fn root_id(facts: &impl Facts, name: &str, user: bool) -> Result<u32, String> {
+    let (kind, id) = if user {
+        ("user", facts.user_by_name(name).map(|u| u.map(|u| u.uid)))
+    } else {
+        ("group", facts.group_by_name(name).map(|g| g.map(|g| g.gid)))
+    };
+    match id {
+        Ok(Some(0)) => Ok(0),
+        Ok(None) if name == "root" => Ok(0),
+        Ok(Some(id)) => Err(format!(
+            "the {kind} {name} is id {id}, and bulkhead hands files only to root (id 0)"
+        )),
+        Ok(None) => Err(format!("this host has no {kind} {name}")),
+        Err(e) => Err(format!(
+            "cannot look up the {kind} {name}: {}",
+            describe_error(&e)
+        )),
     }
 }
 
@@ -591,15 +651,79 @@ mod tests {
     }
 
     #[test]
-    fn remediate_clears_only_excess_bits_and_never_chowns() {
+    fn remediate_clears_excess_bits_and_hands_the_file_to_root() {
+        use crate::testing::AdminCall::{Chmod, Chown};
+        let fix = |host: &FakeHost, rule: &FileRule| {
+            let outcome = remediate(host, host, rule, Target::file("/u"));
+            (outcome, host.admin_calls())
+        };
+        // Mode and user wrong: both fixed, the mode first; the right group is kept.
         let host = accounts_host().file("/u", 0o666, "").owner("/u", 1000, 0);
-        remediate(&host, &host, &RULE, Target::file("/u")).unwrap();
-        let calls = host.admin_calls();
-        assert_eq!(calls.len(), 1);
-        assert!(format!("{:?}", calls[0]).contains("420"), "{calls:?}"); // 0o644
-        let host = accounts_host().file("/u", 0o644, "").owner("/u", 1000, 0);
+        let (outcome, calls) = fix(&host, &RULE);
+        assert_eq!(outcome, Ok(()));
+        assert_eq!(
+            calls,
+            [Chmod("/u".into(), 0o644), Chown("/u".into(), Some(0), None)]
+        );
+        // Only the group wrong: only the group changes.
+        let host = accounts_host().file("/u", 0o644, "").owner("/u", 0, 998);
+        assert_eq!(fix(&host, &RULE).1, [Chown("/u".into(), None, Some(0))]);
+        // Right already: refused, nothing called.
+        let host = accounts_host().file("/u", 0o600, "").owner("/u", 0, 0);
+        let (outcome, calls) = fix(&host, &RULE);
+        assert!(matches!(outcome, Err(Error::Invalid(m)) if m.contains("needs no change")));
+        assert!(calls.is_empty());
+    }
+
+    #[test]
+    fn remediate_leaves_a_group_other_than_root_to_a_person() {
+        use crate::testing::AdminCall::{Chmod, Chown};
+        let rule = FileRule {
+            owner: Some(ROOT_DOCKER),
+            ..RULE
+        };
+        // The user is fixed; the group docker is kept when it is already docker.
+        let host = accounts_host().file("/u", 0o644, "").owner("/u", 1000, 998);
+        remediate(&host, &host, &rule, Target::file("/u")).unwrap();
+        assert_eq!(host.admin_calls(), [Chown("/u".into(), Some(0), None)]);
+        // A wrong group would have to become docker (998): the mode is fixed, the owner not.
+        let host = accounts_host().file("/u", 0o666, "").owner("/u", 0, 1000);
+        let err = remediate(&host, &host, &rule, Target::file("/u")).unwrap_err();
+        assert!(
+            matches!(&err, Error::Invalid(m) if m.contains("group docker is id 998")
+                && m.contains("by hand: chown root:docker /u")),
+            "{err:?}"
+        );
+        assert_eq!(host.admin_calls(), [Chmod("/u".into(), 0o644)]);
+    }
+
+    #[test]
+    fn remediate_hands_files_only_to_an_id_0_root() {
+        // A host whose `root` group is not id 0 gets no chown.
+        let host = FakeHost::new()
+            .file("/etc/passwd", 0o644, "root:x:0:0::/root:/bin/sh\n")
+            .file("/etc/group", 0o644, "wheel:x:0:\nroot:x:5:\n")
+            .file("/u", 0o644, "")
+            .owner("/u", 0, 7);
         let err = remediate(&host, &host, &RULE, Target::file("/u")).unwrap_err();
-        assert!(matches!(err, Error::Invalid(m) if m.contains("chown root:root /u")));
+        assert!(
+            matches!(&err, Error::Invalid(m) if m.contains("group root is id 5")),
+            "{err:?}"
+        );
+        assert!(host.admin_calls().is_empty());
+        // No account entries at all: root is still id 0.
+        let host = FakeHost::new()
+            .file("/u", 0o644, "")
+            .owner("/u", 1000, 1000);
+        remediate(&host, &host, &RULE, Target::file("/u")).unwrap();
+        assert_eq!(
+            host.admin_calls(),
+            [crate::testing::AdminCall::Chown(
+                "/u".into(),
+                Some(0),
+                Some(0)
+            )]
+        );
     }
 
     #[test]

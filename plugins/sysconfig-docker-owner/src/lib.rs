@@ -10,8 +10,8 @@
 //! whoever can edit it controls the daemon.
 //!
 //! ### Remediation
-//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
-//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead
+//! rollback` gives the file back to its old owner.
 //!
 //! ### Example
 //! `/etc/sysconfig/docker` owned by uid 1000 (`alice`) fails: `Docker sysconfig file
@@ -25,7 +25,7 @@ bulkhead_sdk::file_control! {
     title: "The Docker sysconfig file is owned by root:root",
     description: "`/etc/sysconfig/docker` (Red Hat-style init defaults) must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
     rationale: "The init script's defaults file feeds options and environment to dockerd at start; whoever can edit it controls the daemon.",
-    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    remediation: "chown root:root <file>. `bulkhead fix --apply` does it, journaled; `bulkhead rollback` gives the file back.",
     severity: Medium,
     reads: ["/etc/sysconfig/docker"],
     rule: FileRule { what: "Docker sysconfig file", owner: Some(ROOT_ROOT), max_mode: None },

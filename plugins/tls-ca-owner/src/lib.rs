@@ -12,8 +12,8 @@
 //! replace it can issue themselves a client certificate, which is root on the host.
 //!
 //! ### Remediation
-//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
-//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead
+//! rollback` gives the file back to its old owner.
 //!
 //! ### Example
 //! `/etc/docker/tls/ca.pem` owned by uid 1000 (`alice`) fails: `TLS CA certificate
@@ -27,7 +27,7 @@ bulkhead_sdk::file_control! {
     title: "The TLS CA certificate is owned by root:root",
     description: "The daemon's TLS CA certificate (`--tlscacert` or `\"tlscacert\"` in daemon.json; with TLS on and neither set, dockerd's default `~/.docker/ca.pem`) must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
     rationale: "The CA certificate decides which clients may talk to the daemon over TLS; whoever can replace it can issue themselves a client certificate, which is root on the host.",
-    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    remediation: "chown root:root <file>. `bulkhead fix --apply` does it, journaled; `bulkhead rollback` gives the file back.",
     severity: Medium,
     reads: ["dockerd-config", "/root/.docker"],
     rule: FileRule { what: "TLS CA certificate", owner: Some(ROOT_ROOT), max_mode: None },

@@ -11,8 +11,8 @@
 //! replace it can impersonate the daemon to every client.
 //!
 //! ### Remediation
-//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
-//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead
+//! rollback` gives the file back to its old owner.
 //!
 //! ### Example
 //! `/etc/docker/tls/cert.pem` owned by uid 1000 (`alice`) fails: `TLS server certificate
@@ -26,7 +26,7 @@ bulkhead_sdk::file_control! {
     title: "The TLS server certificate is owned by root:root",
     description: "The daemon's TLS server certificate (`--tlscert` / `\"tlscert\"`, default `~/.docker/cert.pem` with TLS on) must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
     rationale: "The server certificate is how clients know they reach the real daemon; whoever can replace it can impersonate the daemon to every client.",
-    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    remediation: "chown root:root <file>. `bulkhead fix --apply` does it, journaled; `bulkhead rollback` gives the file back.",
     severity: Medium,
     reads: ["dockerd-config", "/root/.docker"],
     rule: FileRule { what: "TLS server certificate", owner: Some(ROOT_ROOT), max_mode: None },

@@ -12,8 +12,8 @@
 //! and impersonate the daemon.
 //!
 //! ### Remediation
-//! chown root:root <file> (bulkhead reports the exact command; ownership is not changed
-//! automatically). Ownership is changed by hand; `bulkhead fix` says which `chown` to run.
+//! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead
+//! rollback` gives the file back to its old owner.
 //!
 //! ### Example
 //! `/etc/docker/tls/key.pem` owned by uid 1000 (`alice`) fails: `TLS server key
@@ -27,7 +27,7 @@ bulkhead_sdk::file_control! {
     title: "The TLS server key is owned by root:root",
     description: "The daemon's TLS server key (`--tlskey` / `\"tlskey\"`, default `~/.docker/key.pem` with TLS on); its mode is item 3.14 (`docker-tls-key-permissions`) must be owned by user and group `root:root` (names looked up in the audited host's `/etc/passwd` and `/etc/group`).",
     rationale: "The server key proves the daemon's identity; whoever owns it can read and replace it, and impersonate the daemon.",
-    remediation: "chown root:root <file> (bulkhead reports the exact command; ownership is not changed automatically).",
+    remediation: "chown root:root <file>. `bulkhead fix --apply` does it, journaled; `bulkhead rollback` gives the file back.",
     severity: High,
     reads: ["dockerd-config", "/root/.docker"],
     rule: FileRule { what: "TLS server key", owner: Some(ROOT_ROOT), max_mode: None },

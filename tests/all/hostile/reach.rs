@@ -189,6 +189,61 @@ fn chmod_during_run_is_denied_and_changes_nothing() {
 }
 
 #[test]
+fn loosening_under_fix_apply_is_refused_and_changes_nothing() {
+    // `fix --apply` grants the mutating calls; the host must still refuse every one that
+    // would widen access: a file handed to uid/gid 1000, a mode with more bits.
+    let lab = Lab::new("loosen", &["loosen"], false);
+    let journal = tempfile::tempdir().unwrap();
+    let before = tree(&lab.dir());
+    let out = bulkhead()
+        .args([
+            "fix",
+            "--apply",
+            "--only",
+            "hostile-loosen",
+            "--format",
+            "json",
+        ])
+        .args(["--journal", journal.path().to_str().unwrap()])
+        .arg("--root")
+        .arg(lab.host.root())
+        .arg("--proc")
+        .arg(lab.host.proc())
+        .arg("--plugin-dir")
+        .arg(lab.plugins.path())
+        .output()
+        .unwrap();
+    let after = tree(&lab.dir());
+    assert!(
+        before == after,
+        "files changed:\n{}",
+        describe_changes(&before, &after)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    let fixes = report["fixes"].as_array().unwrap();
+    assert_eq!(fixes.len(), 2, "{report:#}");
+    for fix in fixes {
+        assert_eq!(fix["status"], "error", "{fix:#}");
+        let error = fix["error"].as_str().unwrap();
+        assert!(!error.contains("SUCCEEDED"), "{error}");
+        assert_eq!(
+            error
+                .matches("bulkhead only hands files to user 0 and group 0")
+                .count(),
+            2,
+            "{error}"
+        );
+        assert!(
+            error.contains("chmod 0777 refused") && error.contains("only tightens"),
+            "{error}"
+        );
+        assert_eq!(fix["changes"].as_array().map(Vec::len), Some(0), "{fix:#}");
+    }
+}
+
+#[test]
 fn replacing_a_container_during_run_is_denied_and_changes_nothing() {
     // Running, so that a replacement (which stops the original) would show.
     let lab = Lab::new("replace", &["replace_container"], true);

@@ -37,6 +37,8 @@ pub use objects::{image, network, process_table};
 pub enum AdminCall {
     /// `file-admin.chmod(path, mode)`.
     Chmod(String, u32),
+    /// `ownership-admin.chown(path, uid, gid)`.
+    Chown(String, Option<u32>, Option<u32>),
     /// `container-admin.replace-container(name, change)`.
     ReplaceContainer(String, Tightening),
 }
@@ -396,6 +398,10 @@ impl Facts for FakeHost {
 impl Admin for FakeHost {
     fn chmod(&self, path: &str, mode: u32) -> Result<(), Error> {
         self.record(AdminCall::Chmod(path.to_owned(), mode))
+    }
+
+    fn chown(&self, path: &str, uid: Option<u32>, gid: Option<u32>) -> Result<(), Error> {
+        self.record(AdminCall::Chown(path.to_owned(), uid, gid))
     }
 
     fn replace_container(&self, name: &str, change: &Tightening) -> Result<String, Error> {
