@@ -8,6 +8,8 @@
 //!
 //! - (a) the API floor: list(all) + inspect of every container by a minimal bollard
 //!   client in this process;
+//! - (a') the bundle floor: (a) plus everything else the bundled controls ask the daemon
+//!   (info, images, networks, the process table of every running container);
 //! - (b) `bulkhead run --format json` over the bundled set with a warm compile cache;
 //! - (c) the same with a cold cache (a fresh empty `BULKHEAD_CACHE_DIR` each run);
 //!
@@ -184,6 +186,7 @@ fn measure(
             verdicts,
             on_daemon: Vec::new(),
             floor: Vec::new(),
+            bundle_floor: Vec::new(),
             warm: Vec::new(),
             cold: Vec::new(),
         };
@@ -192,6 +195,7 @@ fn measure(
             let (floor, seen) = rt.block_on(probe::api_floor(docker))?;
             size.floor.push(floor);
             size.on_daemon.push(seen);
+            size.bundle_floor.push(rt.block_on(probe::bundle_floor(docker))?);
             size.warm.push(bulkhead.run(&warm_cache, None, false)?);
             let cold_cache = work.join(format!("cache-cold-{n}-{run}"));
             std::fs::create_dir(&cold_cache)?;

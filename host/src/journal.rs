@@ -405,6 +405,29 @@ mod tests {
     }
 
     #[test]
+    fn a_chown_reads_back_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = Journal::create(dir.path(), "/", "unix:///x.sock").unwrap();
+        let change = Change::Chown {
+            path: "/run/docker.sock".into(),
+            before: Ids { uid: 1000, gid: 998 },
+            after: Ids { uid: 0, gid: 998 },
+            mode: 0o4755,
+        };
+        let seq = j.intent(change.clone()).unwrap();
+        j.append(&Line::Done { seq }).unwrap();
+        let text = fs::read_to_string(j.path()).unwrap();
+        assert!(
+            text.contains(r#""op":"chown","path":"/run/docker.sock","before":{"uid":1000,"gid":998}"#),
+            "{text}"
+        );
+        let run = read(j.path()).unwrap();
+        assert_eq!(run.changes.len(), 1);
+        assert_eq!(run.changes[0].change, change);
+        assert!(run.changes[0].done);
+    }
+
+    #[test]
     fn a_foreign_file_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.jsonl");

@@ -11,7 +11,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use bollard::Docker;
 use bollard::errors::Error as DockerError;
-use bollard::query_parameters::ListContainersOptionsBuilder;
+use bollard::models::ContainerSummaryStateEnum;
+use bollard::query_parameters::{
+    ListContainersOptionsBuilder, ListImagesOptionsBuilder, ListNetworksOptions, TopOptionsBuilder,
+};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
 
@@ -21,6 +24,8 @@ use crate::fleet::NAME_PREFIX;
 pub const GNU_TIME: &str = "/usr/bin/time";
 /// Inspect requests in flight at once in the floor client (bulkhead's own bound).
 const FLOOR_CONCURRENCY: usize = 16;
+/// Process tables asked for at once in the bundle floor (bulkhead's own bound).
+const TOP_CONCURRENCY: usize = 8;
 /// Drop-in controls in the startup measurement.
 pub const STARTUP_CONTROLS: usize = 100;
 /// The component the drop-ins are copied from, as the host build leaves it.
@@ -75,6 +80,62 @@ pub async fn api_floor(docker: &Docker) -> anyhow::Result<(Duration, usize)> {
         .try_fold(0, |sum, one| async move { Ok(sum + one) })
         .await?;
     Ok((start.elapsed(), inspected))
+}
+
+/// (a') the API floor of what the bundled controls ask the daemon: (a), plus `docker info`,
+/// the image list and an inspect of each image, the network list, and the process table
+/// (top, `ps -ef`) of every running container, with bulkhead's bounds. Not a target of the
+/// issue; it says how much of (b) is the daemon answering.
+pub async fn bundle_floor(docker: &Docker) -> anyhow::Result<Duration> {
+    let start = Instant::now();
+    let options = ListContainersOptionsBuilder::default().all(true).build();
+    let containers = docker
+        .list_containers(Some(options))
+        .await
+        .context("bundle floor: list")?;
+    let running: Vec<String> = containers
+        .iter()
+        .filter(|c| c.state == Some(ContainerSummaryStateEnum::RUNNING))
+        .filter_map(|c| c.id.clone())
+        .collect();
+    let ids: Vec<String> = containers.into_iter().filter_map(|c| c.id).collect();
+    let inspects = futures::stream::iter(ids)
+        .map(|id| async move {
+            // Gone between list and inspect: someone else's container.
+            let _ = docker.inspect_container(&id, None).await;
+        })
+        .buffer_unordered(FLOOR_CONCURRENCY)
+        .collect::<Vec<()>>();
+    let objects = async {
+        docker.info().await.context("bundle floor: info")?;
+        docker
+            .list_networks(None::<ListNetworksOptions>)
+            .await
+            .context("bundle floor: networks")?;
+        let images = docker
+            .list_images(Some(ListImagesOptionsBuilder::default().all(false).build()))
+            .await
+            .context("bundle floor: images")?;
+        futures::stream::iter(images)
+            .map(|image| async move {
+                let _ = docker.inspect_image(&image.id).await;
+            })
+            .buffer_unordered(FLOOR_CONCURRENCY)
+            .collect::<Vec<()>>()
+            .await;
+        anyhow::Ok(())
+    };
+    let tops = futures::stream::iter(running)
+        .map(|id| async move {
+            let options = TopOptionsBuilder::default().ps_args("-ef").build();
+            // Stopped since the list: it has no table.
+            let _ = docker.top_processes(&id, Some(options)).await;
+        })
+        .buffer_unordered(TOP_CONCURRENCY)
+        .collect::<Vec<()>>();
+    let (_, objects, _) = futures::join!(inspects, objects, tops);
+    objects?;
+    Ok(start.elapsed())
 }
 
 /// bulkhead's phase times: milliseconds since process start, by phase name.

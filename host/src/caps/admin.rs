@@ -225,13 +225,15 @@ impl ownership_admin::Host for AdminView<'_> {
                 changed(before.uid, after.uid),
                 changed(before.gid, after.gid),
             )?;
-            let now = fs.owner_of(&path, &rel)?.2;
-            Ok((now != mode).then(|| {
-                format!(
+            // The chown is made: what follows only describes it.
+            Ok(match fs.owner_of(&path, &rel) {
+                Ok((_, _, now)) if now == mode => None,
+                Ok((_, _, now)) => Some(format!(
                     "the kernel cleared set-id bits on the chown: mode {mode:04o} -> {now:04o}; \
                      rollback restores them"
-                )
-            }))
+                )),
+                Err(e) => Some(format!("cannot read the mode back: {e:?}")),
+            })
         };
         self.file_change(change, journaled, make).await
     }
