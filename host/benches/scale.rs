@@ -195,7 +195,8 @@ fn measure(
             let (floor, seen) = rt.block_on(probe::api_floor(docker))?;
             size.floor.push(floor);
             size.on_daemon.push(seen);
-            size.bundle_floor.push(rt.block_on(probe::bundle_floor(docker))?);
+            size.bundle_floor
+                .push(rt.block_on(probe::bundle_floor(docker))?);
             size.warm.push(bulkhead.run(&warm_cache, None, false)?);
             let cold_cache = work.join(format!("cache-cold-{n}-{run}"));
             std::fs::create_dir(&cold_cache)?;

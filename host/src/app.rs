@@ -13,6 +13,7 @@ use crate::caps::docker::{self, DockerCtx, Endpoint, TlsFlags};
 use crate::caps::fs::FsCtx;
 use crate::caps::machine::MachineCtx;
 use crate::caps::process::ProcCtx;
+use crate::caps::tasks::TasksCtx;
 use crate::catalog::{self, Catalog, Control};
 use crate::cli::{
     Cli, Command, Format, PluginsCommand, ReportFormat, RunArgs, Selection, Settings,
@@ -168,6 +169,7 @@ pub(crate) async fn session(
             fs: FsCtx::open(&eff.root)?,
             proc: ProcCtx::new(&eff.proc),
             machine: MachineCtx::new(&eff.proc),
+            tasks: TasksCtx::new(&eff.proc),
             docker: DockerCtx::new(endpoint.clone()),
             admin: AdminCtx::new(AdminMode::Deny),
         });
@@ -177,6 +179,7 @@ pub(crate) async fn session(
         fs,
         proc: ProcCtx::new(&eff.proc),
         machine: MachineCtx::new(&eff.proc),
+        tasks: TasksCtx::new(&eff.proc),
         docker: DockerCtx::new(first),
         admin: AdminCtx::new(admin),
     });

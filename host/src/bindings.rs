@@ -3,7 +3,7 @@
 //! The host implements three versions of the contract. `wit/v0.2` (0.2.0) imports every
 //! interface of `wit/plugin.wit` (0.1.0) unchanged and adds read-only interfaces and a
 //! richer `control` export; `wit/v0.3` (0.3.0) is the 0.2.0 world plus the mutating
-//! `ownership-admin`, with 0.2.0's export. The 0.3.0 world's bindings are generated first:
+//! `ownership-admin` and the read-only `container-tasks`, with 0.2.0's export. The 0.3.0 world's bindings are generated first:
 //! they serve 0.2.0 and 0.3.0 controls alike (a 0.2.0 control imports a subset). The 0.1.0
 //! world reuses their modules for every shared interface, so each capability is implemented
 //! once and a 0.1.0 control links against the very same imports. Only the exported
@@ -46,7 +46,7 @@ pub use v2::bulkhead::plugin0_1_0::log;
 pub use v2::bulkhead::plugin0_1_0::process;
 pub use v2::bulkhead::plugin0_1_0::types;
 pub use v2::bulkhead::plugin0_2_0::{container_processes, images, machine, networks};
-pub use v2::bulkhead::plugin0_3_0::ownership_admin;
+pub use v2::bulkhead::plugin0_3_0::{container_tasks, ownership_admin};
 
 pub use v1::PluginPre as PluginV1Pre;
 /// The exported `control` interface of a 0.1.0 control.

@@ -131,6 +131,7 @@ pub fn classify_import(name: &str) -> Result<ImportKind, LoadError> {
                 Ok(ImportKind::ReadOnly)
             }
             (3, "ownership-admin") => Ok(ImportKind::Mutating),
+            (3, "container-tasks") => Ok(ImportKind::ReadOnly),
             _ => forbidden("unknown interface"),
         };
     }
@@ -172,6 +173,7 @@ impl Runtime {
         caps::admin::add_to_linker(&mut linker)?;
         caps::machine::add_to_linker(&mut linker)?;
         caps::objects::add_to_linker(&mut linker)?;
+        caps::tasks::add_to_linker(&mut linker)?;
 
         let stop = Arc::new(AtomicBool::new(false));
         let ticker = {
@@ -242,7 +244,7 @@ impl Runtime {
             // 0.3.0 exports 0.2.0's control; what it imports tells the two apart.
             let package = if ty
                 .imports(&self.engine)
-                .any(|(name, _)| name.starts_with("bulkhead:plugin/ownership-admin@0.3."))
+                .any(|(name, _)| name.starts_with("bulkhead:plugin/") && name.contains("@0.3."))
             {
                 WIT_PACKAGES[0]
             } else {
@@ -314,6 +316,7 @@ mod tests {
     #[case::ownership_admin("bulkhead:plugin/ownership-admin@0.3.0", true)]
     #[case::ownership_admin_too_early("bulkhead:plugin/ownership-admin@0.2.0", false)]
     #[case::read_only_in_the_newest("bulkhead:plugin/machine@0.3.0", false)]
+    #[case::container_tasks("bulkhead:plugin/container-tasks@0.3.0", true)]
     #[case::old_interface_new_version("bulkhead:plugin/docker@0.2.0", false)]
     #[case::future_contract("bulkhead:plugin/docker@0.4.0", false)]
     #[case::major_contract("bulkhead:plugin/docker@1.0.0", false)]

@@ -55,6 +55,7 @@ pub enum Call {
     ImageHistory,
     Top,
     Execs,
+    Processes,
     Networks,
     Log,
     Chmod,
@@ -81,6 +82,7 @@ impl Call {
             | Call::ImageHistory
             | Call::Top
             | Call::Execs
+            | Call::Processes
             | Call::Networks => Grant::ReadDocker,
             Call::UserByName
             | Call::UserById
@@ -122,6 +124,7 @@ impl Call {
             Call::ImageHistory => "images.history",
             Call::Top => "container-processes.top",
             Call::Execs => "container-processes.execs",
+            Call::Processes => "container-tasks.processes",
             Call::Networks => "networks.networks",
             Call::Log => "log.log",
             Call::Chmod => "file-admin.chmod",

@@ -13,6 +13,7 @@ use crate::caps::docker::{DEFAULT_DOCKER_HOST, DockerCtx, Endpoint};
 use crate::caps::fs::FsCtx;
 use crate::caps::machine::MachineCtx;
 use crate::caps::process::ProcCtx;
+use crate::caps::tasks::TasksCtx;
 use crate::catalog::{Catalog, Metadata, sha256_hex};
 use crate::cli::{Format, InspectArgs};
 use crate::config::Config;
@@ -135,6 +136,7 @@ async fn examine(
         fs: FsCtx::open(Path::new("/")).map_err(|e| e.to_string())?,
         proc: ProcCtx::new(Path::new("/proc")),
         machine: MachineCtx::new(Path::new("/proc")),
+        tasks: TasksCtx::new(Path::new("/proc")),
         docker: DockerCtx::new(Endpoint::plain(DEFAULT_DOCKER_HOST.to_owned())),
         admin: AdminCtx::new(AdminMode::Deny),
     });

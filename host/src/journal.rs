@@ -410,7 +410,10 @@ mod tests {
         let mut j = Journal::create(dir.path(), "/", "unix:///x.sock").unwrap();
         let change = Change::Chown {
             path: "/run/docker.sock".into(),
-            before: Ids { uid: 1000, gid: 998 },
+            before: Ids {
+                uid: 1000,
+                gid: 998,
+            },
             after: Ids { uid: 0, gid: 998 },
             mode: 0o4755,
         };
@@ -418,7 +421,9 @@ mod tests {
         j.append(&Line::Done { seq }).unwrap();
         let text = fs::read_to_string(j.path()).unwrap();
         assert!(
-            text.contains(r#""op":"chown","path":"/run/docker.sock","before":{"uid":1000,"gid":998}"#),
+            text.contains(
+                r#""op":"chown","path":"/run/docker.sock","before":{"uid":1000,"gid":998}"#
+            ),
             "{text}"
         );
         let run = read(j.path()).unwrap();

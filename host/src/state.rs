@@ -14,6 +14,7 @@ use crate::caps::docker::DockerCtx;
 use crate::caps::fs::FsCtx;
 use crate::caps::machine::MachineCtx;
 use crate::caps::process::ProcCtx;
+use crate::caps::tasks::TasksCtx;
 use crate::grants::{Denial, Grants};
 
 /// Everything one run shares between all controls and calls.
@@ -24,6 +25,8 @@ pub struct RunContext {
     pub proc: ProcCtx,
     /// Parsed facts of the machine (accounts, mounts, audit rules, units, sockets).
     pub machine: MachineCtx,
+    /// Containers' processes under `--proc`.
+    pub tasks: TasksCtx,
     /// The Docker daemon and its snapshot.
     pub docker: DockerCtx,
     /// What mutating calls do in this run.

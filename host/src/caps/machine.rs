@@ -63,6 +63,12 @@ impl MachineCtx {
         parsed.as_deref().map_err(Clone::clone)
     }
 
+    /// The name of user `uid` in the root's `/etc/passwd`, if it has one.
+    pub fn user_name(&self, fs: &FsCtx, uid: u32) -> Option<String> {
+        let users = self.users(fs).ok()?;
+        users.iter().find(|u| u.uid == uid).map(|u| u.name.clone())
+    }
+
     fn groups(&self, fs: &FsCtx) -> Result<&[Group], WitError> {
         let parsed = self.groups.get_or_init(|| {
             Ok(account_lines(fs, "/etc/group")?

@@ -1,5 +1,6 @@
 //! The capabilities a control can reach, one module per WIT interface (`objects` serves
-//! the three Docker interfaces 0.2.0 adds: images, container processes, networks), and
+//! the three Docker interfaces 0.2.0 adds: images, container processes, networks; `admin`
+//! the mutating ones), and
 //! `endpoint`: where a daemon is and how to reach it.
 //!
 //! Every module has the same shape: a context struct holding per-run state (`*Ctx`),
@@ -14,6 +15,7 @@ pub mod log;
 pub mod machine;
 pub mod objects;
 pub mod process;
+pub mod tasks;
 
 use crate::bindings::types::Error as WitError;
 use crate::grants::{Call, Denial, Grants};

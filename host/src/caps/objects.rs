@@ -273,7 +273,7 @@ impl DockerCtx {
     }
 
     /// The full id and inspect document of a container of the snapshot.
-    async fn container(&self, id_or_name: &str) -> Result<(String, Value), WitError> {
+    pub(super) async fn container(&self, id_or_name: &str) -> Result<(String, Value), WitError> {
         let snapshot = self.snapshot().await?;
         let id = snapshot.full_id(id_or_name).ok_or(WitError::NotFound)?;
         let doc = snapshot.inspect_doc(id).ok_or(WitError::NotFound)?;
@@ -281,7 +281,7 @@ impl DockerCtx {
         Ok((id.to_owned(), doc))
     }
 
-    async fn top(&self, id_or_name: &str) -> Result<ProcessTable, WitError> {
+    pub(super) async fn top(&self, id_or_name: &str) -> Result<ProcessTable, WitError> {
         let (id, doc) = self.container(id_or_name).await?;
         if doc["State"]["Running"].as_bool() != Some(true) {
             return Err(not_running(id_or_name));

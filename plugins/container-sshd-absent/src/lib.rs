@@ -1,8 +1,11 @@
 //! # `container-sshd-absent`: CIS Docker Benchmark v1.6.0 5.7
 //!
 //! ### What it checks
-//! No running container runs an SSH daemon: none of its processes, as the daemon's top API
-//! lists them (`docker top <container> -ef`), has `sshd` as its program name. The program
+//! No running container runs an SSH daemon: none of its processes has `sshd` as its program
+//! name. The processes come from `container-tasks.processes`: the machine's own process table
+//! under `--proc` (every process whose cgroup names the container) when the daemon runs on
+//! this machine, else the daemon's top API (`docker top <container> -ef`); evidence `source`
+//! says which. The program
 //! name is the last path component of the first word of the command line, with a trailing
 //! `:` removed, so `/usr/sbin/sshd -D`, `sshd: /usr/sbin/sshd -D [listener] 0 of 10-100
 //! startups` and `sshd: alice@pts/0` all count; so do OpenSSH's per-session programs
@@ -10,7 +13,7 @@
 //!
 //! Every container is looked at (like `docker ps --all`): a running one passes or fails, one
 //! that is not running has no processes and gets `skip`. Nothing is ever run inside a
-//! container: the process list comes from the daemon, not from `docker exec ps`. No
+//! container (never `docker exec ps`), nor a `ps` per container on the machine. No
 //! containers gives one `skip`.
 //!
 //! ### Why it matters
@@ -31,7 +34,7 @@
 //! ```text
 //! fail  container:box
 //!       container box runs an SSH daemon: PID 4242 (root): /usr/sbin/sshd -D
-//!       sshd=PID 4242 (root): /usr/sbin/sshd -D processes=1 state=running
+//!       sshd=PID 4242 (root): /usr/sbin/sshd -D processes=1 source=--proc state=running
 //! ```
 
 use bulkhead_sdk::runtime::each_container;
@@ -51,7 +54,7 @@ const SSHD_PROGRAMS: [&str; 3] = ["sshd", "sshd-session", "sshd-auth"];
 pub fn audit(facts: &impl Facts) -> Vec<Finding> {
     each_container(facts, |c| {
         let target = Target::container(&c.name);
-        let finding = match facts.top(&c.id) {
+        let finding = match facts.processes(&c.id) {
             Ok(table) => judge(c, &table),
             Err(Error::Invalid(_)) => Finding::skip(
                 target,
@@ -105,6 +108,12 @@ fn judge(c: &Container, table: &ProcessTable) -> Finding {
         })
         .collect();
     let count = table.processes.len().to_string();
+    // `container-tasks` names the machine's own table by its four titles.
+    let source = if table.titles == ["UID", "PID", "PPID", "CMD"] {
+        "--proc"
+    } else {
+        "daemon top API"
+    };
     let Some(first) = sshd.first() else {
         return Finding::pass(
             target,
@@ -113,7 +122,8 @@ fn judge(c: &Container, table: &ProcessTable) -> Finding {
                 c.name
             ),
         )
-        .with_evidence("processes", count);
+        .with_evidence("processes", count)
+        .with_evidence("source", source);
     };
     let more = match sshd.len() {
         1 => String::new(),
@@ -125,6 +135,7 @@ fn judge(c: &Container, table: &ProcessTable) -> Finding {
     )
     .with_evidence("sshd", listed(&sshd, MAX_LISTED, "; "))
     .with_evidence("processes", count)
+    .with_evidence("source", source)
 }
 
 /// The program name of a command line: the last path component of its first word, without
@@ -152,8 +163,9 @@ bulkhead_sdk::cis_control! {
     id: "container-sshd-absent",
     title: "Containers do not run sshd",
     description: "No running container has a process whose program is sshd (or \
-                          OpenSSH's sshd-session/sshd-auth), from the daemon's process list \
-                          (docker top); containers that are not running are skipped.",
+                          OpenSSH's sshd-session/sshd-auth), from the machine's process table \
+                          when the daemon runs here, else the daemon's (docker top); \
+                          containers that are not running are skipped.",
     rationale: "An SSH server in a container is one more service to secure and patch, \
                         with its own keys and access policy that Docker's controls do not see, \
                         and a way in that bypasses them; docker exec already gives a shell.",

@@ -22,7 +22,7 @@ use crate::bindings::bulkhead::plugin0_1_0::{
     container_admin, docker, file_admin, filesystem, log, process,
 };
 use crate::bindings::bulkhead::plugin0_2_0::{container_processes, images, machine, networks};
-use crate::bindings::bulkhead::plugin0_3_0::ownership_admin;
+use crate::bindings::bulkhead::plugin0_3_0::{container_tasks, ownership_admin};
 use crate::{
     AuditRule, Container, DaemonProcess, Error, ExecSession, FileInfo, Group, HistoryEntry, Image,
     Level, Listener, MountEntry, Network, ProcessTable, Tightening, User,
@@ -79,6 +79,10 @@ pub trait Facts {
     fn image_history(&self, id: &str) -> Result<Vec<HistoryEntry>, Error>;
     /// `container-processes.top`: the processes of a running container.
     fn top(&self, id: &str) -> Result<ProcessTable, Error>;
+    /// `container-tasks.processes` (0.3.0): the processes of a running container from the
+    /// machine's process table when it is the daemon's (titles `UID PID PPID CMD`), else
+    /// what `top` answers. Look columns up by title.
+    fn processes(&self, id: &str) -> Result<ProcessTable, Error>;
     /// `container-processes.execs`: the exec sessions the daemon holds for a container.
     fn execs(&self, id: &str) -> Result<Vec<ExecSession>, Error>;
     /// `networks.networks`: every network of the daemon.
@@ -170,6 +174,9 @@ impl Facts for Host {
     }
     fn top(&self, id: &str) -> Result<ProcessTable, Error> {
         container_processes::top(id)
+    }
+    fn processes(&self, id: &str) -> Result<ProcessTable, Error> {
+        container_tasks::processes(id)
     }
     fn execs(&self, id: &str) -> Result<Vec<ExecSession>, Error> {
         container_processes::execs(id)

@@ -131,7 +131,7 @@ pub use bindings::bulkhead::plugin0_1_0::{
     container_admin, docker, file_admin, filesystem, log, process, types,
 };
 pub use bindings::bulkhead::plugin0_2_0::{container_processes, images, machine, networks};
-pub use bindings::bulkhead::plugin0_3_0::ownership_admin;
+pub use bindings::bulkhead::plugin0_3_0::{container_tasks, ownership_admin};
 pub use bindings::exports::bulkhead::plugin0_2_0::control::{
     Assessment, BenchmarkItem, ControlMetadata, Guest,
 };

@@ -268,3 +268,47 @@ fn create_privileged_exec(container: &str) {
             .expect("cannot create a privileged exec session");
     });
 }
+
+/// 5.7 on this machine's own `/proc` (the fixtures above give a fake one, so they exercise
+/// the daemon's top API): the processes come from the process table, each container's by
+/// its cgroup, with the daemon's `State.Pid` among them.
+#[test]
+fn sshd_is_found_in_the_machines_own_process_table() {
+    use crate::support::{Host, run};
+    const ID: &str = "container-sshd-absent";
+    let quiet = started("rt-sshd-proc-p", &[]);
+    let sshd = with_sshd("rt-sshd-proc-f");
+    let name = sshd.target.trim_start_matches("container:").to_owned();
+    let pid = docker(&["inspect", "--format", "{{.State.Pid}}", &name]);
+    let result = |report: &serde_json::Value, target: &str| {
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["control"] == ID && r["target"] == target)
+            .unwrap_or_else(|| panic!("no {ID} result for {target}: {report:#}"))
+            .clone()
+    };
+
+    let report = run(&["run", "--only", ID, "--proc", "/proc", "--format", "json"]).json();
+    let fail = result(&report, &sshd.target);
+    assert_eq!(fail["status"], "fail", "{fail:#}");
+    assert_eq!(fail["evidence"]["source"], "--proc", "{fail:#}");
+    assert_eq!(
+        fail["evidence"]["sshd"],
+        format!("PID {pid} (root): /usr/sbin/sshd"),
+        "{fail:#}"
+    );
+    let pass = result(&report, &quiet.target);
+    assert_eq!(pass["status"], "pass", "{pass:#}");
+    assert_eq!(pass["evidence"]["source"], "--proc", "{pass:#}");
+
+    // A `--proc` that is not the daemon's machine: the daemon's top API answers instead.
+    let elsewhere = Host::new();
+    let report = elsewhere
+        .run(&["run", "--only", ID, "--format", "json"])
+        .json();
+    let fail = result(&report, &sshd.target);
+    assert_eq!(fail["status"], "fail", "{fail:#}");
+    assert_eq!(fail["evidence"]["source"], "daemon top API", "{fail:#}");
+}

@@ -374,6 +374,11 @@ impl Facts for FakeHost {
             .unwrap_or_else(|| Ok(process_table(&[])))
     }
 
+    /// The same tables as `top` (`.processes(...)`): a fake host has one source.
+    fn processes(&self, id: &str) -> Result<ProcessTable, Error> {
+        self.top(id)
+    }
+
     fn execs(&self, id: &str) -> Result<Vec<ExecSession>, Error> {
         let container = self.find_container(id)?;
         Ok(self
