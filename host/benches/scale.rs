@@ -8,8 +8,9 @@
 //!
 //! - (a) the API floor: list(all) + inspect of every container by a minimal bollard
 //!   client in this process;
-//! - (a') the bundle floor: (a) plus everything else the bundled controls ask the daemon
-//!   (info, images, networks, the process table of every running container);
+//! - (a') the bundle floor: (a) plus everything else the bundled controls ask a local
+//!   daemon (info, images, networks), and, for a remote daemon, the process table of every
+//!   running container too;
 //! - (b) `bulkhead run --format json` over the bundled set with a warm compile cache;
 //! - (c) the same with a cold cache (a fresh empty `BULKHEAD_CACHE_DIR` each run);
 //!
@@ -187,6 +188,7 @@ fn measure(
             on_daemon: Vec::new(),
             floor: Vec::new(),
             bundle_floor: Vec::new(),
+            remote_floor: Vec::new(),
             warm: Vec::new(),
             cold: Vec::new(),
         };
@@ -195,8 +197,10 @@ fn measure(
             let (floor, seen) = rt.block_on(probe::api_floor(docker))?;
             size.floor.push(floor);
             size.on_daemon.push(seen);
-            size.bundle_floor
-                .push(rt.block_on(probe::bundle_floor(docker))?);
+            let local = rt.block_on(probe::bundle_floor(docker, false))?;
+            size.bundle_floor.push(local);
+            size.remote_floor
+                .push(rt.block_on(probe::bundle_floor(docker, true))?);
             size.warm.push(bulkhead.run(&warm_cache, None, false)?);
             let cold_cache = work.join(format!("cache-cold-{n}-{run}"));
             std::fs::create_dir(&cold_cache)?;

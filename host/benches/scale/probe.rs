@@ -82,11 +82,12 @@ pub async fn api_floor(docker: &Docker) -> anyhow::Result<(Duration, usize)> {
     Ok((start.elapsed(), inspected))
 }
 
-/// (a') the API floor of what the bundled controls ask the daemon: (a), plus `docker info`,
-/// the image list and an inspect of each image, the network list, and the process table
-/// (top, `ps -ef`) of every running container, with bulkhead's bounds. Not a target of the
-/// issue; it says how much of (b) is the daemon answering.
-pub async fn bundle_floor(docker: &Docker) -> anyhow::Result<Duration> {
+/// (a') the API floor of what the bundled controls ask a daemon on this machine: (a), plus
+/// `docker info`, the image list and an inspect of each image, and the network list, with
+/// bulkhead's bounds (processes come from `/proc`, not the top API). Not a target of the
+/// issue; it says how much of (b) is the daemon answering. `with_top` adds the process
+/// table (top, `ps -ef`) of every running container: what a remote daemon is asked.
+pub async fn bundle_floor(docker: &Docker, with_top: bool) -> anyhow::Result<Duration> {
     let start = Instant::now();
     let options = ListContainersOptionsBuilder::default().all(true).build();
     let containers = docker
@@ -95,7 +96,7 @@ pub async fn bundle_floor(docker: &Docker) -> anyhow::Result<Duration> {
         .context("bundle floor: list")?;
     let running: Vec<String> = containers
         .iter()
-        .filter(|c| c.state == Some(ContainerSummaryStateEnum::RUNNING))
+        .filter(|c| with_top && c.state == Some(ContainerSummaryStateEnum::RUNNING))
         .filter_map(|c| c.id.clone())
         .collect();
     let ids: Vec<String> = containers.into_iter().filter_map(|c| c.id).collect();

@@ -38,10 +38,12 @@ What is measured, in one run, medians over `--runs` ((a)-(c) interleaved run by 
 
 - **(a) API floor**: a minimal bollard client inside the bench process, already connected,
   doing list(all) and an inspect of every container, 16 in flight (bulkhead's bound).
-- **(a') bundle floor**: the same client asking for everything the bundled controls ask the
-  daemon: (a), plus `info`, the image list and an inspect of each image, the network list
-  and the process table (top, `ps -ef`) of every running container, 8 in flight. Not one
-  of the issue's targets: it says how much of (b) is the daemon answering.
+- **(a') bundle floor**: the same client asking for everything the bundled controls ask a
+  daemon on this machine: (a), plus `info`, the image list and an inspect of each image,
+  and the network list. Not one of the issue's targets: it says how much of (b) is the
+  daemon answering. **remote floor**: the same plus the process table (top, `ps -ef`) of
+  every running container, 8 in flight: what a daemon on another machine is asked, where
+  bulkhead cannot read the containers' processes from `/proc`.
 - **(b) warm**: `bulkhead run --format json` over the bundled controls, wall clock from
   spawn to exit, with a compile cache (`BULKHEAD_CACHE_DIR`) filled by an unmeasured run.
 - **(c) cold**: the same with a fresh, empty cache directory each run.
@@ -74,8 +76,10 @@ pub struct SizeResult {
     /// Containers the floor client inspected, per run (other users' included).
     pub on_daemon: Vec<usize>,
     pub floor: Vec<Duration>,
-    /// (a'): what the bundled controls ask the daemon, top included.
+    /// (a'): what the bundled controls ask a local daemon.
     pub bundle_floor: Vec<Duration>,
+    /// The same plus every running container's top: what a remote daemon is asked.
+    pub remote_floor: Vec<Duration>,
     pub warm: Vec<Sample>,
     pub cold: Vec<Sample>,
 }
@@ -177,18 +181,20 @@ pub fn render(
     );
     md.push_str(
         "| N | running | on daemon | pass/fail | setup | (a) API floor | (a') bundle floor \
-         | (b) warm | (c) cold | (b)/(a) | (b)/(a') | peak RSS (b) | peak RSS (c) |\n",
+         | remote floor | (b) warm | (c) cold | (b)/(a) | (b)/(a') | peak RSS (b) \
+         | peak RSS (c) |\n",
     );
-    md.push_str("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    md.push_str("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for r in results {
         let floor = median(r.floor.iter().map(ms_of).collect());
         let bundle_floor = median(r.bundle_floor.iter().map(ms_of).collect());
+        let remote_floor = median(r.remote_floor.iter().map(ms_of).collect());
         let warm = wall_ms(&r.warm);
         let on_daemon = median(r.on_daemon.iter().map(|&c| c as f64).collect());
         let _ = writeln!(
             md,
-            "| {} | {} | {on_daemon:.0} | {}/{} | {:.1} s | {} | {} | {} | {} | {:.1} | {:.1} \
-             | {:.0} MB | {:.0} MB |",
+            "| {} | {} | {on_daemon:.0} | {}/{} | {:.1} s | {} | {} | {} | {} | {} | {:.1} \
+             | {:.1} | {:.0} MB | {:.0} MB |",
             r.n,
             r.running,
             r.verdicts.pass,
@@ -196,6 +202,7 @@ pub fn render(
             r.setup.as_secs_f64(),
             fmt_ms(floor),
             fmt_ms(bundle_floor),
+            fmt_ms(remote_floor),
             fmt_ms(warm),
             fmt_ms(wall_ms(&r.cold)),
             warm / floor,
