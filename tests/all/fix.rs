@@ -21,6 +21,22 @@ fn audit_status(host: &Host) -> String {
     )
 }
 
+/// `fix --apply` of one control, journaled in `journal`; its JSON report (exit 0).
+fn apply(host: &Host, control: &str, journal: &str) -> serde_json::Value {
+    let out = host.run(&[
+        "fix",
+        "--only",
+        control,
+        "--apply",
+        "--journal",
+        journal,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.json()
+}
+
 #[test]
 fn key_file_cycle_plan_apply_rollback() {
     let host = host_with_key(0o644);
@@ -47,18 +63,7 @@ fn key_file_cycle_plan_apply_rollback() {
     );
 
     // Apply: 0400, journaled, and the re-audit passes.
-    let applied = host.run(&[
-        "fix",
-        "--only",
-        TLS,
-        "--apply",
-        "--journal",
-        jdir,
-        "--format",
-        "json",
-    ]);
-    assert_eq!(applied.code, 0, "{}", applied.stderr);
-    let applied = applied.json();
+    let applied = apply(&host, TLS, jdir);
     assert_eq!(applied["fixes"][0]["changes"][0]["status"], "applied");
     assert_eq!(applied["reaudit"][0]["status"], "pass");
     assert_eq!(host.mode("/etc/docker/tls/key.pem"), 0o400);
@@ -286,18 +291,7 @@ fn an_owner_is_handed_to_root_and_given_back() {
     assert_eq!(change["status"], "planned");
     assert_eq!(owner(), (1000, 1000, 0o4755));
 
-    let applied = host.run(&[
-        "fix",
-        "--only",
-        OWNER,
-        "--apply",
-        "--journal",
-        jdir,
-        "--format",
-        "json",
-    ]);
-    assert_eq!(applied.code, 0, "{}", applied.stderr);
-    let applied = applied.json();
+    let applied = apply(&host, OWNER, jdir);
     let change = &applied["fixes"][0]["changes"][0];
     assert_eq!(change["status"], "applied", "{applied:#}");
     assert!(

@@ -33,27 +33,37 @@ fn config_file(dir: &tempfile::TempDir, text: &str) -> String {
     path.to_str().unwrap().to_owned()
 }
 
-#[test]
-fn inspect_a_bundled_control() {
-    let wasm =
-        workspace().join("target/plugins/wasm32-wasip2/plugin/docker_tls_key_permissions.wasm");
+/// `plugins inspect` of a bundled component (by file name) prints every `expected` line.
+fn inspect_bundled(file: &str, expected: &[&str]) -> PathBuf {
+    let wasm = workspace()
+        .join("target/plugins/wasm32-wasip2/plugin")
+        .join(file);
     let out = run(&["plugins", "inspect", wasm.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    for expected in [
-        "id:        docker-tls-key-permissions",
-        "wit:       bulkhead:plugin@0.2.0",
-        "item:      CIS Docker Benchmark v1.6.0 3.14 (level 1, automated)",
-        "read-only  bulkhead:plugin/filesystem@0.1.0",
-        "mutating   bulkhead:plugin/file-admin@0.1.0",
-        "reads:     /etc/docker, /root/.docker, dockerd-config",
-        "runnable:  yes",
-    ] {
+    for expected in expected {
         assert!(
             out.stdout.contains(expected),
             "missing {expected:?} in:\n{}",
             out.stdout
         );
     }
+    wasm
+}
+
+#[test]
+fn inspect_a_bundled_control() {
+    let wasm = inspect_bundled(
+        "docker_tls_key_permissions.wasm",
+        &[
+            "id:        docker-tls-key-permissions",
+            "wit:       bulkhead:plugin@0.2.0",
+            "item:      CIS Docker Benchmark v1.6.0 3.14 (level 1, automated)",
+            "read-only  bulkhead:plugin/filesystem@0.1.0",
+            "mutating   bulkhead:plugin/file-admin@0.1.0",
+            "reads:     /etc/docker, /root/.docker, dockerd-config",
+            "runnable:  yes",
+        ],
+    );
     let json = run(&[
         "plugins",
         "inspect",
@@ -69,21 +79,15 @@ fn inspect_a_bundled_control() {
 #[test]
 fn inspect_a_control_that_changes_owners() {
     // It calls 0.3.0's `ownership-admin`: inspect names that contract and the import.
-    let wasm = workspace().join("target/plugins/wasm32-wasip2/plugin/tls_key_owner.wasm");
-    let out = run(&["plugins", "inspect", wasm.to_str().unwrap()]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    for expected in [
-        "wit:       bulkhead:plugin@0.3.0",
-        "mutating   bulkhead:plugin/ownership-admin@0.3.0",
-        "read-only  bulkhead:plugin/machine@0.2.0",
-        "runnable:  yes",
-    ] {
-        assert!(
-            out.stdout.contains(expected),
-            "missing {expected:?} in:\n{}",
-            out.stdout
-        );
-    }
+    inspect_bundled(
+        "tls_key_owner.wasm",
+        &[
+            "wit:       bulkhead:plugin@0.3.0",
+            "mutating   bulkhead:plugin/ownership-admin@0.3.0",
+            "read-only  bulkhead:plugin/machine@0.2.0",
+            "runnable:  yes",
+        ],
+    );
 }
 
 #[test]
