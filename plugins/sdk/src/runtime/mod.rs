@@ -78,9 +78,8 @@ pub fn judge_all(facts: &impl Facts, judge: fn(&Inspected) -> Finding) -> Vec<Fi
                 );
             }
         };
-        match serde_json::from_str::<Value>(&doc) {
-            Ok(doc) => {
-                let inspected = Inspected::new(doc, Rc::clone(&info));
+        match Inspected::new(doc, Rc::clone(&info)) {
+            Ok(inspected) => {
                 let state = inspected.state().to_owned();
                 let state = if state.is_empty() {
                     c.state.clone()
@@ -89,13 +88,7 @@ pub fn judge_all(facts: &impl Facts, judge: fn(&Inspected) -> Finding) -> Vec<Fi
                 };
                 judge(&inspected).with_evidence("state", state)
             }
-            Err(e) => Finding::error(
-                target,
-                format!(
-                    "the inspect document of container {} is not JSON: {e}",
-                    c.name
-                ),
-            ),
+            Err(e) => Finding::error(target, format!("container {}: {e}", c.name)),
         }
     })
 }
