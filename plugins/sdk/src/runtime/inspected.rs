@@ -1,19 +1,9 @@
 //! One container's inspect document, read through JSON pointers: [`Inspected`], with its
 //! mounts ([`MountPoint`]) and published ports ([`PortBinding`]).
-//!
-//! A control reads a few fields of a ~5 KB document, for every container, and 31 controls
-//! do so: building the whole document as a `Value` was most of their time in the sandbox.
-//! So the document is checked once as a whole (its syntax, without building anything) and
-//! each top-level member (`HostConfig`, `Config`, `State`, ...) is parsed the first time a
-//! pointer reaches into it.
 
-use std::cell::OnceCell;
-use std::collections::BTreeMap;
-use std::ops::Range;
 use std::rc::Rc;
 
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use crate::Target;
 
@@ -21,9 +11,7 @@ use crate::Target;
 #[derive(Debug, Clone)]
 pub struct Inspected {
     name: String,
-    text: String,
-    /// Its top-level members: name, where the value is in `text`, the value once parsed.
-    members: Vec<(String, Range<usize>, OnceCell<Value>)>,
+    doc: Value,
     info: Rc<Value>,
 }
 
@@ -31,31 +19,20 @@ impl Inspected {
     /// Parse an inspect document (`docker.inspect`) and an info document (`docker.info`;
     /// give `"null"` when unknown). The name comes from `Name`, without Docker's `/`.
     pub fn parse(inspect: &str, info: &str) -> Result<Self, String> {
+        let doc: Value = serde_json::from_str(inspect)
+            .map_err(|e| format!("the inspect document is not JSON: {e}"))?;
         let info = serde_json::from_str(info).unwrap_or(Value::Null);
-        Self::new(inspect.to_owned(), Rc::new(info))
+        Ok(Self::new(doc, Rc::new(info)))
     }
 
-    /// Check `inspect` (an object, valid JSON throughout) and index its members.
-    pub(super) fn new(text: String, info: Rc<Value>) -> Result<Self, String> {
-        let members = {
-            let raw: BTreeMap<String, &RawValue> = serde_json::from_str(&text)
-                .map_err(|e| format!("the inspect document is not a JSON object: {e}"))?;
-            let base = text.as_ptr() as usize;
-            raw.into_iter()
-                .map(|(key, value)| {
-                    let start = value.get().as_ptr() as usize - base;
-                    (key, start..start + value.get().len(), OnceCell::new())
-                })
-                .collect()
-        };
-        let mut inspected = Inspected {
-            name: String::new(),
-            text,
-            members,
-            info,
-        };
-        inspected.name = inspected.str("/Name").trim_start_matches('/').to_owned();
-        Ok(inspected)
+    pub(super) fn new(doc: Value, info: Rc<Value>) -> Self {
+        let name = doc
+            .pointer("/Name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim_start_matches('/')
+            .to_owned();
+        Inspected { name, doc, info }
     }
 
     /// The container's name, without Docker's leading `/`.
@@ -69,17 +46,8 @@ impl Inspected {
     }
 
     /// The value at a JSON pointer (`/HostConfig/Privileged`), if present and not null.
-    /// The pointer names a member of the document: the empty pointer (the whole document)
-    /// gives `None`.
     pub fn value(&self, pointer: &str) -> Option<&Value> {
-        let rest = pointer.strip_prefix('/')?;
-        let (key, inner) = rest.find('/').map_or((rest, ""), |at| rest.split_at(at));
-        let key = key.replace("~1", "/").replace("~0", "~");
-        let (_, range, parsed) = self.members.iter().find(|(name, ..)| *name == key)?;
-        // The whole document parsed as JSON, so each member does.
-        let member = parsed
-            .get_or_init(|| serde_json::from_str(&self.text[range.clone()]).unwrap_or(Value::Null));
-        member.pointer(inner).filter(|v| !v.is_null())
+        self.doc.pointer(pointer).filter(|v| !v.is_null())
     }
 
     /// The string at `pointer`; empty when absent or not a string.
@@ -255,55 +223,5 @@ impl PortBinding<'_> {
             "{}:{}->{}",
             self.host_ip, self.host_port, self.container_port
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const DOC: &str = r#"{"Name": "/web", "State": {"Status": "running", "Pid": 42},
-        "HostConfig": {"Privileged": true, "CapAdd": null, "Devices": [{"PathOnHost": "/dev/kmsg"}],
-                       "PortBindings": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}},
-        "Config": {"User": "", "Labels": {"a/b": "slash", "t~": "tilde"}}}"#;
-
-    #[test]
-    fn pointers_reach_into_members_parsed_on_first_use() {
-        let c = Inspected::parse(DOC, "null").unwrap();
-        assert_eq!(c.name(), "web");
-        let parsed = |key: &str| {
-            c.members
-                .iter()
-                .find(|(name, ..)| name == key)
-                .is_some_and(|(_, _, value)| value.get().is_some())
-        };
-        assert!(!parsed("HostConfig"));
-        assert!(c.bool("/HostConfig/Privileged"));
-        assert!(parsed("HostConfig"));
-        assert!(!parsed("Config"), "only what was asked for is parsed");
-        assert_eq!(c.int("/State/Pid"), Some(42));
-        assert_eq!(c.state(), "running");
-        assert_eq!(c.items("/HostConfig/Devices").len(), 1);
-        assert_eq!(c.port_bindings()[0].host_port, "8080");
-        // Null, absent, and pointers that name no member.
-        assert_eq!(c.value("/HostConfig/CapAdd"), None);
-        assert_eq!(c.value("/HostConfig/Nope"), None);
-        assert_eq!(c.value("/Nope/x"), None);
-        assert_eq!(c.value(""), None);
-        // JSON pointer escapes, in a member's keys.
-        assert_eq!(c.str("/Config/Labels/a~1b"), "slash");
-        assert_eq!(c.str("/Config/Labels/t~0"), "tilde");
-        assert!(c.value("/HostConfig").is_some_and(Value::is_object));
-    }
-
-    #[test]
-    fn a_broken_document_is_refused_whole_not_member_by_member() {
-        // Broken deep inside a member no control may ever ask about.
-        let broken =
-            r#"{"Name": "/x", "HostConfig": {"Privileged": false}, "Config": {"User": tru}}"#;
-        let err = Inspected::parse(broken, "null").unwrap_err();
-        assert!(err.contains("not a JSON object"), "{err}");
-        assert!(Inspected::parse("[1, 2]", "null").is_err());
-        assert!(Inspected::parse("", "null").is_err());
     }
 }

@@ -78,8 +78,9 @@ pub fn judge_all(facts: &impl Facts, judge: fn(&Inspected) -> Finding) -> Vec<Fi
                 );
             }
         };
-        match Inspected::new(doc, Rc::clone(&info)) {
-            Ok(inspected) => {
+        match serde_json::from_str::<Value>(&doc) {
+            Ok(doc) => {
+                let inspected = Inspected::new(doc, Rc::clone(&info));
                 let state = inspected.state().to_owned();
                 let state = if state.is_empty() {
                     c.state.clone()
@@ -88,7 +89,13 @@ pub fn judge_all(facts: &impl Facts, judge: fn(&Inspected) -> Finding) -> Vec<Fi
                 };
                 judge(&inspected).with_evidence("state", state)
             }
-            Err(e) => Finding::error(target, format!("container {}: {e}", c.name)),
+            Err(e) => Finding::error(
+                target,
+                format!(
+                    "the inspect document of container {} is not JSON: {e}",
+                    c.name
+                ),
+            ),
         }
     })
 }
