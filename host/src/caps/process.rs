@@ -67,7 +67,7 @@ impl ProcCtx {
 }
 
 /// `/proc/<pid>/cmdline` is NUL-separated with a trailing NUL.
-fn split_cmdline(raw: &[u8]) -> Vec<String> {
+pub(super) fn split_cmdline(raw: &[u8]) -> Vec<String> {
     raw.split(|b| *b == 0)
         .filter(|arg| !arg.is_empty())
         .map(|arg| String::from_utf8_lossy(arg).into_owned())

@@ -20,6 +20,7 @@ use super::check;
 use super::docker::DockerCtx;
 use super::fs::FsCtx;
 use super::machine::MachineCtx;
+use super::process::split_cmdline;
 use crate::bindings::container_processes::ProcessTable;
 use crate::bindings::container_tasks;
 use crate::bindings::types::Error as WitError;
@@ -104,12 +105,7 @@ fn read_task(dir: &Path, pid: u32) -> Option<Task> {
             .and_then(|n| n.parse().ok())
     };
     let (ppid, uid) = (field("PPid:")?, field("Uid:")?);
-    let raw = std::fs::read(dir.join("cmdline")).ok()?;
-    let args: Vec<String> = raw
-        .split(|b| *b == 0)
-        .filter(|arg| !arg.is_empty())
-        .map(|arg| String::from_utf8_lossy(arg).into_owned())
-        .collect();
+    let args = split_cmdline(&std::fs::read(dir.join("cmdline")).ok()?);
     let cmd = if args.is_empty() {
         let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
         format!("[{}]", comm.trim_end())
