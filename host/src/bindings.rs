@@ -1,10 +1,12 @@
 //! Host-side bindings for the `bulkhead:plugin` WIT packages, generated in exactly one place.
 //!
-//! The host implements three versions of the contract. `wit/v0.2` (0.2.0) imports every
+//! The host implements four versions of the contract. `wit/v0.2` (0.2.0) imports every
 //! interface of `wit/plugin.wit` (0.1.0) unchanged and adds read-only interfaces and a
 //! richer `control` export; `wit/v0.3` (0.3.0) is the 0.2.0 world plus the mutating
-//! `ownership-admin` and the read-only `container-tasks`, with 0.2.0's export. The 0.3.0 world's bindings are generated first:
-//! they serve 0.2.0 and 0.3.0 controls alike (a 0.2.0 control imports a subset). The 0.1.0
+//! `ownership-admin` and the read-only `container-tasks`, with 0.2.0's export; `wit/v0.4`
+//! (0.4.0) is the 0.3.0 world plus the read-only `container-fields`. The 0.4.0 world's
+//! bindings are generated first: they serve 0.2.0, 0.3.0 and 0.4.0 controls alike (an
+//! older control imports a subset). The 0.1.0
 //! world reuses their modules for every shared interface, so each capability is implemented
 //! once and a 0.1.0 control links against the very same imports. Only the exported
 //! `control` interface differs, and [`crate::engine::Pre`] tells the two apart.
@@ -13,8 +15,8 @@
 
 mod v2 {
     wasmtime::component::bindgen!({
-        path: "../wit/v0.3",
-        world: "bulkhead:plugin/plugin@0.3.0",
+        path: "../wit/v0.4",
+        world: "bulkhead:plugin/plugin@0.4.0",
         imports: { default: async },
         exports: { default: async },
     });
@@ -47,17 +49,19 @@ pub use v2::bulkhead::plugin0_1_0::process;
 pub use v2::bulkhead::plugin0_1_0::types;
 pub use v2::bulkhead::plugin0_2_0::{container_processes, images, machine, networks};
 pub use v2::bulkhead::plugin0_3_0::{container_tasks, ownership_admin};
+pub use v2::bulkhead::plugin0_4_0::container_fields;
 
 pub use v1::PluginPre as PluginV1Pre;
 /// The exported `control` interface of a 0.1.0 control.
 pub use v1::exports::bulkhead::plugin::control as control_v1;
 pub use v2::PluginPre as PluginV2Pre;
-/// The exported `control` interface of a 0.2.0 or 0.3.0 control (the host's own metadata
-/// shape).
+/// The exported `control` interface of a 0.2.0, 0.3.0 or 0.4.0 control (the host's own
+/// metadata shape).
 pub use v2::exports::bulkhead::plugin0_2_0::control;
 
 /// The WIT package versions this host implements, newest first, as a guest names them.
-pub const WIT_PACKAGES: [&str; 3] = [
+pub const WIT_PACKAGES: [&str; 4] = [
+    "bulkhead:plugin@0.4.0",
     "bulkhead:plugin@0.3.0",
     "bulkhead:plugin@0.2.0",
     "bulkhead:plugin@0.1.0",

@@ -113,16 +113,13 @@ pub fn classify_import(name: &str) -> Result<ImportKind, LoadError> {
     };
     if let Some(rest) = name.strip_prefix("bulkhead:plugin/") {
         // `interface@version`: wasmtime links any 0.N.x against 0.N.0.
-        let (interface, version) = rest.split_once('@').unwrap_or((rest, ""));
-        let minor = match version.split('.').take(2).collect::<Vec<_>>()[..] {
-            ["0", "1"] => 1,
-            ["0", "2"] => 2,
-            ["0", "3"] => 3,
-            _ => {
-                return Err(LoadError::IncompatibleWit {
-                    import: name.to_owned(),
-                });
-            }
+        let interface = rest
+            .split_once('@')
+            .map_or(rest, |(interface, _)| interface);
+        let Some(minor) = contract_minor(name) else {
+            return Err(LoadError::IncompatibleWit {
+                import: name.to_owned(),
+            });
         };
         return match (minor, interface) {
             (1, "types" | "filesystem" | "process" | "docker" | "log") => Ok(ImportKind::ReadOnly),
@@ -132,6 +129,7 @@ pub fn classify_import(name: &str) -> Result<ImportKind, LoadError> {
             }
             (3, "ownership-admin") => Ok(ImportKind::Mutating),
             (3, "container-tasks") => Ok(ImportKind::ReadOnly),
+            (4, "container-fields") => Ok(ImportKind::ReadOnly),
             _ => forbidden("unknown interface"),
         };
     }
@@ -145,6 +143,19 @@ pub fn classify_import(name: &str) -> Result<ImportKind, LoadError> {
         }
         Some("sockets") => forbidden("controls have no network"),
         Some(_) | None => forbidden("unknown interface"),
+    }
+}
+
+/// Which `bulkhead:plugin@0.N` contract an import names (`N`), when it is one this host
+/// implements: wasmtime links any 0.N.x against 0.N.0.
+fn contract_minor(import: &str) -> Option<u8> {
+    let (_, version) = import.strip_prefix("bulkhead:plugin/")?.split_once('@')?;
+    match version.split('.').take(2).collect::<Vec<_>>()[..] {
+        ["0", "1"] => Some(1),
+        ["0", "2"] => Some(2),
+        ["0", "3"] => Some(3),
+        ["0", "4"] => Some(4),
+        _ => None,
     }
 }
 
@@ -174,6 +185,7 @@ impl Runtime {
         caps::machine::add_to_linker(&mut linker)?;
         caps::objects::add_to_linker(&mut linker)?;
         caps::tasks::add_to_linker(&mut linker)?;
+        caps::fields::add_to_linker(&mut linker)?;
 
         let stop = Arc::new(AtomicBool::new(false));
         let ticker = {
@@ -241,14 +253,17 @@ impl Runtime {
             .exports(&self.engine)
             .any(|(name, _)| name.starts_with("bulkhead:plugin/control@0.2."));
         if exports_v2 {
-            // 0.3.0 exports 0.2.0's control; what it imports tells the two apart.
-            let package = if ty
+            // 0.3.0 and 0.4.0 export 0.2.0's control; the newest contract it imports from
+            // tells them apart.
+            let newest = ty
                 .imports(&self.engine)
-                .any(|(name, _)| name.starts_with("bulkhead:plugin/") && name.contains("@0.3."))
-            {
-                WIT_PACKAGES[0]
-            } else {
-                WIT_PACKAGES[1]
+                .filter_map(|(name, _)| contract_minor(name))
+                .max()
+                .unwrap_or(2);
+            let package = match newest {
+                4 => WIT_PACKAGES[0],
+                3 => WIT_PACKAGES[1],
+                _ => WIT_PACKAGES[2],
             };
             PluginV2Pre::new(pre)
                 .map(|pre| Pre::V2(pre, package))
@@ -270,7 +285,7 @@ pub enum Pre {
     /// Built against `bulkhead:plugin@0.1.0`.
     V1(PluginV1Pre<HostState>),
     /// Exports 0.2.0's `control`: built against `bulkhead:plugin@0.2.0`, or against 0.3.0
-    /// (named second) when it imports what 0.3.0 adds.
+    /// or 0.4.0 (named second) when it imports what that version adds.
     V2(PluginV2Pre<HostState>, &'static str),
 }
 
@@ -286,7 +301,7 @@ impl Pre {
     /// The contract version it was built against.
     pub fn wit_package(&self) -> &'static str {
         match self {
-            Pre::V1(_) => WIT_PACKAGES[2],
+            Pre::V1(_) => WIT_PACKAGES[3],
             Pre::V2(_, package) => package,
         }
     }
@@ -318,7 +333,9 @@ mod tests {
     #[case::read_only_in_the_newest("bulkhead:plugin/machine@0.3.0", false)]
     #[case::container_tasks("bulkhead:plugin/container-tasks@0.3.0", true)]
     #[case::old_interface_new_version("bulkhead:plugin/docker@0.2.0", false)]
-    #[case::future_contract("bulkhead:plugin/docker@0.4.0", false)]
+    #[case::container_fields("bulkhead:plugin/container-fields@0.4.0", true)]
+    #[case::container_fields_too_early("bulkhead:plugin/container-fields@0.3.0", false)]
+    #[case::future_contract("bulkhead:plugin/docker@0.5.0", false)]
     #[case::major_contract("bulkhead:plugin/docker@1.0.0", false)]
     #[case::stdio("wasi:cli/stderr@0.2.6", true)]
     #[case::io("wasi:io/streams@0.2.6", true)]

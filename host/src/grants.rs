@@ -56,6 +56,7 @@ pub enum Call {
     Top,
     Execs,
     Processes,
+    Fields,
     Networks,
     Log,
     Chmod,
@@ -83,6 +84,7 @@ impl Call {
             | Call::Top
             | Call::Execs
             | Call::Processes
+            | Call::Fields
             | Call::Networks => Grant::ReadDocker,
             Call::UserByName
             | Call::UserById
@@ -125,6 +127,7 @@ impl Call {
             Call::Top => "container-processes.top",
             Call::Execs => "container-processes.execs",
             Call::Processes => "container-tasks.processes",
+            Call::Fields => "container-fields.fields",
             Call::Networks => "networks.networks",
             Call::Log => "log.log",
             Call::Chmod => "file-admin.chmod",

@@ -91,6 +91,20 @@ fn inspect_a_control_that_changes_owners() {
 }
 
 #[test]
+fn inspect_a_control_that_picks_container_fields() {
+    // A container control reads its members through 0.4.0's `container-fields`.
+    inspect_bundled(
+        "container_memory_limited.wasm",
+        &[
+            "wit:       bulkhead:plugin@0.4.0",
+            "read-only  bulkhead:plugin/container-fields@0.4.0",
+            "read-only  bulkhead:plugin/docker@0.1.0",
+            "runnable:  yes",
+        ],
+    );
+}
+
+#[test]
 fn inspect_a_third_party_control() {
     let wasm = example_wasm();
     let out = run(&["plugins", "inspect", wasm.to_str().unwrap()]);

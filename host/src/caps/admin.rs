@@ -257,8 +257,8 @@ impl container_admin::Host for AdminView<'_> {
         let cap_drop = replace::tightened_cap_drop(&container.cap_drop, &change.cap_drop)
             .map_err(WitError::Invalid)?;
         let inspect: Value = snapshot
-            .inspect_doc(&container.id)
-            .and_then(|doc| serde_json::from_str(doc).ok())
+            .inspect_value(&container.id)
+            .cloned()
             .ok_or(WitError::NotFound)?;
         let mut record = ChangeRecord {
             action: "replace-container",

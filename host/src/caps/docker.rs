@@ -7,7 +7,7 @@
 //! reached makes every call answer `unavailable` with the endpoint that was tried.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use bollard::query_parameters::ListContainersOptionsBuilder;
 use futures::{StreamExt, TryStreamExt};
@@ -32,10 +32,27 @@ pub const DEFAULT_DOCKER_HOST: &str = "unix:///var/run/docker.sock";
 #[derive(Debug, Default)]
 pub struct Snapshot {
     containers: Vec<Container>,
-    /// Inspect JSON by full id.
-    inspect: HashMap<String, String>,
+    /// Inspect documents by full id.
+    inspect: HashMap<String, Document>,
     /// Full id by name, for `inspect(name)`.
     ids_by_name: HashMap<String, String>,
+    /// Members picked out of every document, by pointer, in `containers` order: many
+    /// controls ask for the same ones (every container control for `/Id`, `/Name` and
+    /// `/State/Status`), and each is looked up once per run.
+    columns: Mutex<HashMap<String, Column>>,
+}
+
+/// The JSON text of the member at one pointer of every container's document, in
+/// [`Snapshot::containers`] order; `None` where a document has none.
+pub type Column = Arc<[Option<String>]>;
+
+/// One inspect document, as text for `docker.inspect` and parsed for everything that
+/// picks members out of it (`container-fields`, the host's own reads): parsed once per
+/// run, not once per caller.
+#[derive(Debug)]
+struct Document {
+    text: String,
+    value: Value,
 }
 
 impl Snapshot {
@@ -47,9 +64,10 @@ impl Snapshot {
             snapshot
                 .ids_by_name
                 .insert(container.name.clone(), container.id.clone());
+            let text = doc.to_string();
             snapshot
                 .inspect
-                .insert(container.id.clone(), doc.to_string());
+                .insert(container.id.clone(), Document { text, value: doc });
             snapshot.containers.push(container);
         }
         snapshot.containers.sort_by(|a, b| a.name.cmp(&b.name));
@@ -62,12 +80,46 @@ impl Snapshot {
     }
 
     /// The inspect document of a container by full id.
-    pub fn inspect_doc(&self, id: &str) -> Option<&String> {
-        self.inspect.get(id)
+    pub fn inspect_doc(&self, id: &str) -> Option<&str> {
+        self.inspect.get(id).map(|d| d.text.as_str())
     }
 
-    fn inspect(&self, id_or_name: &str) -> Option<&String> {
-        self.full_id(id_or_name).and_then(|id| self.inspect.get(id))
+    /// The inspect document of a container by full id, parsed.
+    pub fn inspect_value(&self, id: &str) -> Option<&Value> {
+        self.inspect.get(id).map(|d| &d.value)
+    }
+
+    fn inspect(&self, id_or_name: &str) -> Option<&str> {
+        self.full_id(id_or_name).and_then(|id| self.inspect_doc(id))
+    }
+
+    /// The member at `pointer` of every container's document (see [`Column`]), looked up
+    /// on the first ask.
+    pub(super) fn column(&self, pointer: &str) -> Column {
+        let known = |columns: &HashMap<String, Column>| columns.get(pointer).cloned();
+        if let Some(column) = self.columns.lock().ok().and_then(|c| known(&c)) {
+            return column;
+        }
+        let column: Column = self
+            .containers
+            .iter()
+            .map(|c| {
+                self.inspect_value(&c.id)
+                    .and_then(|doc| super::fields::lookup(doc, pointer))
+                    .map(Value::to_string)
+            })
+            .collect();
+        if let Ok(mut columns) = self.columns.lock() {
+            columns.insert(pointer.to_owned(), column.clone());
+        }
+        column
+    }
+
+    /// The parsed inspect document of the container named by `id_or_name` (see
+    /// [`Snapshot::full_id`]).
+    pub(super) fn document(&self, id_or_name: &str) -> Option<&Value> {
+        self.full_id(id_or_name)
+            .and_then(|id| self.inspect_value(id))
     }
 
     /// The full id of the container named by `id_or_name`: a name (with or without
@@ -277,7 +329,10 @@ impl Host for DockerView<'_> {
     async fn inspect(&mut self, id: String) -> Result<String, WitError> {
         check(self.grants, self.record, Call::Inspect, &id)?;
         let snapshot = self.ctx.snapshot().await?;
-        snapshot.inspect(&id).cloned().ok_or(WitError::NotFound)
+        snapshot
+            .inspect(&id)
+            .map(str::to_owned)
+            .ok_or(WitError::NotFound)
     }
 
     async fn info(&mut self) -> Result<String, WitError> {
@@ -329,6 +384,20 @@ mod tests {
         assert_eq!(c.labels[0], ("a".to_owned(), "1".to_owned()));
         assert_eq!(c.mounts[0].destination, "/data");
         assert!(!c.mounts[0].writable);
+    }
+
+    #[test]
+    fn a_column_holds_every_container_in_order_and_is_looked_up_once() {
+        let web: Value = serde_json::from_str(INSPECT).unwrap();
+        let db = serde_json::json!({"Id": "fedcba", "Name": "/db", "HostConfig": {}});
+        let snap = Snapshot::from_documents(vec![web, db]);
+        let names: Vec<&str> = snap.containers().iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["db", "web"]);
+        let user = snap.column("/Config/User");
+        assert_eq!(&user[..], [None, Some("\"1000\"".to_owned())]);
+        assert!(Arc::ptr_eq(&user, &snap.column("/Config/User")));
+        let privileged = snap.column("/HostConfig/Privileged");
+        assert_eq!(&privileged[..], [None, Some("false".to_owned())]);
     }
 
     #[test]

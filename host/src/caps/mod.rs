@@ -10,6 +10,7 @@
 pub mod admin;
 pub mod docker;
 pub mod endpoint;
+pub mod fields;
 pub mod fs;
 pub mod log;
 pub mod machine;

@@ -21,7 +21,7 @@ use tokio::sync::OnceCell;
 use wasmtime::component::{HasData, Linker};
 
 use super::check;
-use super::docker::{DockerCtx, inspect_each};
+use super::docker::{DockerCtx, Snapshot, inspect_each};
 use super::endpoint::{connect, describe};
 use crate::bindings::container_processes::{self, ExecSession, ProcessTable};
 use crate::bindings::images::{self, HistoryEntry, Image};
@@ -123,11 +123,20 @@ pub fn image_from_inspect(doc: &Value) -> Image {
     }
 }
 
-/// The image id of a container's inspect document, and nothing else of it.
-#[derive(serde::Deserialize)]
-struct ImageOf {
-    #[serde(rename = "Image", default)]
-    image: String,
+/// A container of the run's snapshot: its full id, and the snapshot that holds its
+/// inspect document (shared, not copied).
+pub(super) struct Found {
+    snapshot: Arc<Snapshot>,
+    /// The container's full id.
+    pub(super) id: String,
+}
+
+impl Found {
+    /// The container's inspect document.
+    pub(super) fn doc(&self) -> &Value {
+        static NONE: Value = Value::Null;
+        self.snapshot.inspect_value(&self.id).unwrap_or(&NONE)
+    }
 }
 
 /// One network from the daemon's list.
@@ -237,10 +246,10 @@ impl DockerCtx {
             if let Ok(snapshot) = self.snapshot().await {
                 for c in snapshot.containers() {
                     let used = snapshot
-                        .inspect_doc(&c.id)
-                        .and_then(|doc| serde_json::from_str::<ImageOf>(doc).ok())
-                        .map(|d| d.image)
-                        .filter(|id| id.starts_with("sha256:"));
+                        .inspect_value(&c.id)
+                        .and_then(|doc| doc["Image"].as_str())
+                        .filter(|id| id.starts_with("sha256:"))
+                        .map(str::to_owned);
                     if let Some(id) = used
                         && !ids.contains(&id)
                     {
@@ -272,27 +281,30 @@ impl DockerCtx {
         self.once(&self.objects.networks, fetch).await
     }
 
-    /// The full id and inspect document of a container of the snapshot.
-    pub(super) async fn container(&self, id_or_name: &str) -> Result<(String, Value), WitError> {
+    /// A container of the snapshot, by id or name.
+    pub(super) async fn container(&self, id_or_name: &str) -> Result<Found, WitError> {
         let snapshot = self.snapshot().await?;
-        let id = snapshot.full_id(id_or_name).ok_or(WitError::NotFound)?;
-        let doc = snapshot.inspect_doc(id).ok_or(WitError::NotFound)?;
-        let doc = serde_json::from_str(doc).map_err(|e| WitError::Other(e.to_string()))?;
-        Ok((id.to_owned(), doc))
+        let id = snapshot
+            .full_id(id_or_name)
+            .filter(|id| snapshot.inspect_value(id).is_some())
+            .ok_or(WitError::NotFound)?
+            .to_owned();
+        Ok(Found { snapshot, id })
     }
 
     pub(super) async fn top(&self, id_or_name: &str) -> Result<ProcessTable, WitError> {
-        let (id, doc) = self.container(id_or_name).await?;
+        let found = self.container(id_or_name).await?;
+        let (id, doc) = (&found.id, found.doc());
         if doc["State"]["Running"].as_bool() != Some(true) {
             return Err(not_running(id_or_name));
         }
-        match self.tops().await.get(&id) {
+        match self.tops().await.get(id) {
             Some(table) => table.clone().map_err(|e| match e {
                 WitError::Invalid(_) => not_running(id_or_name),
                 other => other,
             }),
             // Started since the snapshot was taken.
-            None => self.fetch_top(&id).await,
+            None => self.fetch_top(id).await,
         }
     }
 
@@ -341,8 +353,8 @@ impl DockerCtx {
     }
 
     async fn execs(&self, id_or_name: &str) -> Result<Vec<ExecSession>, WitError> {
-        let (_, doc) = self.container(id_or_name).await?;
-        let ids: Vec<String> = doc["ExecIDs"]
+        let found = self.container(id_or_name).await?;
+        let ids: Vec<String> = found.doc()["ExecIDs"]
             .as_array()
             .into_iter()
             .flatten()

@@ -144,12 +144,12 @@ pub struct TasksView<'a> {
 impl container_tasks::Host for TasksView<'_> {
     async fn processes(&mut self, id: String) -> Result<ProcessTable, WitError> {
         check(self.grants, self.record, Call::Processes, &id)?;
-        let (full_id, doc) = self.docker.container(&id).await?;
-        let init_pid = doc["State"]["Pid"].as_u64().unwrap_or(0);
+        let found = self.docker.container(&id).await?;
+        let init_pid = found.doc()["State"]["Pid"].as_u64().unwrap_or(0);
         let local = u32::try_from(init_pid)
             .ok()
             .filter(|&pid| pid != 0)
-            .and_then(|pid| self.tasks.of(&full_id, pid));
+            .and_then(|pid| self.tasks.of(&found.id, pid));
         let Some(tasks) = local else {
             return self.docker.top(&id).await;
         };

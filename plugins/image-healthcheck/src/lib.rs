@@ -123,10 +123,8 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
 
 /// The image container `c` runs (see [`find_image`]).
 fn image_of<'a>(facts: &impl Facts, c: &Container, images: &'a [Image]) -> Option<&'a Image> {
-    let id = facts
-        .inspect(&c.id)
+    let id = Inspected::pick(facts, c, &["/Image"])
         .ok()
-        .and_then(|doc| Inspected::parse(&doc, "null").ok())
         .map(|doc| doc.str("/Image").to_owned())
         .filter(|id| !id.is_empty());
     find_image(id.as_deref(), &c.image, images)

@@ -23,6 +23,7 @@ use crate::bindings::bulkhead::plugin0_1_0::{
 };
 use crate::bindings::bulkhead::plugin0_2_0::{container_processes, images, machine, networks};
 use crate::bindings::bulkhead::plugin0_3_0::{container_tasks, ownership_admin};
+use crate::bindings::bulkhead::plugin0_4_0::container_fields;
 use crate::{
     AuditRule, Container, DaemonProcess, Error, ExecSession, FileInfo, Group, HistoryEntry, Image,
     Level, Listener, MountEntry, Network, ProcessTable, Tightening, User,
@@ -30,6 +31,40 @@ use crate::{
 
 /// The most bytes [`Facts::read_file`] returns (the host's cap too).
 pub const MAX_READ: u32 = 1 << 20;
+
+/// The most pointers one [`Facts::inspect_fields`] call may ask for (the host's cap too).
+pub const MAX_POINTERS: usize = 256;
+
+/// `container-fields` answered from a whole inspect document (`doc`, JSON), with the host's
+/// rules for pointers, so a fake host refuses what the real one would.
+pub(crate) fn pick_fields(doc: &str, pointers: &[String]) -> Result<Vec<Option<String>>, Error> {
+    check_pointers(pointers)?;
+    let doc: serde_json::Value = serde_json::from_str(doc)
+        .map_err(|e| Error::Other(format!("the inspect document is not JSON: {e}")))?;
+    Ok(pointers
+        .iter()
+        .map(|p| doc.pointer(p).map(serde_json::Value::to_string))
+        .collect())
+}
+
+fn check_pointers(pointers: &[String]) -> Result<(), Error> {
+    if pointers.len() > MAX_POINTERS {
+        return Err(Error::Invalid(format!(
+            "{} pointers in one call; ask for at most {MAX_POINTERS} at a time",
+            pointers.len()
+        )));
+    }
+    match pointers
+        .iter()
+        .find(|p| !(p.is_empty() || p.starts_with('/')))
+    {
+        Some(bad) => Err(Error::Invalid(format!(
+            "{bad:?} is not a JSON pointer: it must start with `/` (or be empty for the whole \
+             document)"
+        ))),
+        None => Ok(()),
+    }
+}
 
 /// The read-only imports: file-system facts, processes, Docker facts, and the log.
 ///
@@ -53,6 +88,31 @@ pub trait Facts {
     fn containers(&self) -> Result<Vec<Container>, Error>;
     /// The full inspect document (JSON) of one container.
     fn inspect(&self, id: &str) -> Result<String, Error>;
+    /// `container-fields.fields` (0.4.0): the JSON text of the member of container `id`'s
+    /// inspect document at each JSON pointer (`/HostConfig/Privileged`), in order; `None`
+    /// where it has none. At most [`MAX_POINTERS`] pointers, each starting with `/` (or
+    /// empty, for the whole document).
+    ///
+    /// Provided from [`Facts::inspect`], so a fake host answers it from the documents it
+    /// holds exactly as the real host does from its snapshot; [`Host`] asks the host,
+    /// which parsed each document once for the whole run.
+    fn inspect_fields(&self, id: &str, pointers: &[String]) -> Result<Vec<Option<String>>, Error> {
+        pick_fields(&self.inspect(id)?, pointers)
+    }
+    /// `container-fields.fields-of-all` (0.4.0): [`Facts::inspect_fields`] for every
+    /// container, in [`Facts::containers`]' order, in one call. `invalid` when the answer
+    /// would be more than the host gives at once (16 MiB): then ask per container.
+    ///
+    /// Provided from [`Facts::containers`] and [`Facts::inspect_fields`].
+    fn inspect_fields_of_all(
+        &self,
+        pointers: &[String],
+    ) -> Result<Vec<Vec<Option<String>>>, Error> {
+        self.containers()?
+            .iter()
+            .map(|c| self.inspect_fields(&c.id, pointers))
+            .collect()
+    }
     /// The daemon's `docker info` document (JSON).
     fn info(&self) -> Result<String, Error>;
     /// `machine.user-by-name`: the account named `name`, from the root's `/etc/passwd`.
@@ -135,6 +195,15 @@ impl Facts for Host {
     }
     fn inspect(&self, id: &str) -> Result<String, Error> {
         docker::inspect(id)
+    }
+    fn inspect_fields(&self, id: &str, pointers: &[String]) -> Result<Vec<Option<String>>, Error> {
+        container_fields::fields(id, pointers)
+    }
+    fn inspect_fields_of_all(
+        &self,
+        pointers: &[String],
+    ) -> Result<Vec<Vec<Option<String>>>, Error> {
+        container_fields::fields_of_all(pointers)
     }
     fn info(&self) -> Result<String, Error> {
         docker::info()

@@ -132,6 +132,7 @@ pub use bindings::bulkhead::plugin0_1_0::{
 };
 pub use bindings::bulkhead::plugin0_2_0::{container_processes, images, machine, networks};
 pub use bindings::bulkhead::plugin0_3_0::{container_tasks, ownership_admin};
+pub use bindings::bulkhead::plugin0_4_0::container_fields;
 pub use bindings::exports::bulkhead::plugin0_2_0::control::{
     Assessment, BenchmarkItem, ControlMetadata, Guest,
 };
@@ -141,7 +142,7 @@ pub use container_processes::{ExecSession, ProcessTable};
 pub use daemon::{Daemon, DaemonScan, scan_daemons};
 pub use docker::{Container, Mount};
 pub use dockerd::{CommandLine, DEFAULT_CONFIG_FILE, DaemonJson};
-pub use facts::{Admin, Facts, Host, MAX_READ};
+pub use facts::{Admin, Facts, Host, MAX_POINTERS, MAX_READ};
 pub use finding::describe_error;
 pub use images::{HistoryEntry, Image};
 pub use log::Level;

@@ -1,18 +1,37 @@
 //! One container's inspect document, read through JSON pointers: [`Inspected`], with its
 //! mounts ([`MountPoint`]) and published ports ([`PortBinding`]).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use serde_json::Value;
 
-use crate::Target;
+use crate::{Container, Facts, Target, describe_error};
 
 /// One container's `docker inspect` document, with the daemon's `docker info` beside it.
+///
+/// It holds either the whole document ([`Inspected::parse`], unit tests) or only the
+/// members the host picked out for it (`container-fields`, how
+/// [`judge_all`](super::judge_all) reads containers): then a pointer it was not given
+/// reads as absent and is noted, and `judge_all` asks again with it (see there).
 #[derive(Debug, Clone)]
 pub struct Inspected {
     name: String,
-    doc: Value,
+    source: Source,
     info: Rc<Value>,
+}
+
+#[derive(Debug, Clone)]
+enum Source {
+    /// The whole document.
+    Whole(Value),
+    /// The members at the pointers asked for (`None`: the document has none there), and
+    /// the pointers read that were not asked for.
+    Picked {
+        members: HashMap<String, Option<Value>>,
+        missed: RefCell<Vec<String>>,
+    },
 }
 
 impl Inspected {
@@ -32,7 +51,62 @@ impl Inspected {
             .unwrap_or_default()
             .trim_start_matches('/')
             .to_owned();
-        Inspected { name, doc, info }
+        Inspected {
+            name,
+            source: Source::Whole(doc),
+            info,
+        }
+    }
+
+    /// The container `name` as far as `members` (the JSON text of the member at each of
+    /// `pointers`, in order, as `container-fields` answers) shows it. `Err` names a member
+    /// that is not JSON.
+    pub(super) fn picked(
+        name: String,
+        pointers: &[String],
+        members: Vec<Option<String>>,
+        info: Rc<Value>,
+    ) -> Result<Self, String> {
+        let members = pointers
+            .iter()
+            .cloned()
+            .zip(members)
+            .map(|(pointer, text)| {
+                let value = text
+                    .map(|text| serde_json::from_str(&text))
+                    .transpose()
+                    .map_err(|e| format!("member {pointer} is not JSON: {e}"))?;
+                Ok((pointer, value))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Inspected {
+            name,
+            source: Source::Picked {
+                members,
+                missed: RefCell::new(Vec::new()),
+            },
+            info,
+        })
+    }
+
+    /// The members of container `c`'s inspect document at `pointers`, picked out by the
+    /// host (`container-fields`): for a control that reads a few fields of a container
+    /// outside [`judge_all`](super::judge_all). Any other pointer reads as absent. `Err`
+    /// says why they cannot be had.
+    pub fn pick(facts: &impl Facts, c: &Container, pointers: &[&str]) -> Result<Self, String> {
+        let pointers: Vec<String> = pointers.iter().map(|p| (*p).to_owned()).collect();
+        let members = facts
+            .inspect_fields(&c.id, &pointers)
+            .map_err(|err| describe_error(&err))?;
+        Self::picked(c.name.clone(), &pointers, members, Rc::new(Value::Null))
+    }
+
+    /// The pointers read that were not among those picked (none for a whole document).
+    pub(super) fn missed(&self) -> Vec<String> {
+        match &self.source {
+            Source::Whole(_) => Vec::new(),
+            Source::Picked { missed, .. } => missed.take(),
+        }
     }
 
     /// The container's name, without Docker's leading `/`.
@@ -47,7 +121,20 @@ impl Inspected {
 
     /// The value at a JSON pointer (`/HostConfig/Privileged`), if present and not null.
     pub fn value(&self, pointer: &str) -> Option<&Value> {
-        self.doc.pointer(pointer).filter(|v| !v.is_null())
+        let value = match &self.source {
+            Source::Whole(doc) => doc.pointer(pointer),
+            Source::Picked { members, missed } => match members.get(pointer) {
+                Some(member) => member.as_ref(),
+                None => {
+                    let mut missed = missed.borrow_mut();
+                    if !missed.iter().any(|m| m == pointer) {
+                        missed.push(pointer.to_owned());
+                    }
+                    None
+                }
+            },
+        };
+        value.filter(|v| !v.is_null())
     }
 
     /// The string at `pointer`; empty when absent or not a string.

@@ -42,10 +42,7 @@ pub fn each_container(
     judge: impl FnMut(&Container) -> Finding,
 ) -> Vec<Finding> {
     match facts.containers() {
-        Ok(list) if list.is_empty() => vec![Finding::skip(
-            Target::Host,
-            "no containers on this host (docker ps --all is empty)",
-        )],
+        Ok(list) if list.is_empty() => vec![Finding::skip(Target::Host, NO_CONTAINERS)],
         Ok(list) => list.iter().map(judge).collect(),
         Err(err) => vec![Finding::error(
             Target::Host,
@@ -54,7 +51,31 @@ pub fn each_container(
     }
 }
 
+/// How many times [`judge_all`] asks the host again for one container before it falls
+/// back to the whole document.
+const MAX_ROUNDS: usize = 8;
+/// How many times [`judge_all`] asks for the members of every container at once.
+const MAX_BATCHES: usize = 4;
+
+/// Where a container's id, name and state are: `judge_all` always reads them.
+const ID: &str = "/Id";
+const NAME: &str = "/Name";
+const STATE: &str = "/State/Status";
+
 /// Judge every container with `judge` (see the module doc).
+///
+/// A judge is a pure function of the document, read through pointers, so `judge_all` does
+/// not hand it whole documents: it asks the host (`container-fields`) for the members the
+/// judge reads, learning them as it goes. It lists the containers by asking every
+/// document for its id, name and state. The first container is judged with nothing more;
+/// every pointer the judge then reads is noted, the members at all noted pointers are
+/// fetched, and the container is judged again, until a judgement reads nothing new (that
+/// one counts). Then the members at every noted pointer are fetched for all containers in
+/// one call, and each is judged once; a container for which the judge reads something new
+/// is asked about on its own, as the first was. A judge whose reads never settle (more than
+/// [`MAX_ROUNDS`] rounds or [`MAX_POINTERS`](crate::MAX_POINTERS) pointers) gets the whole
+/// document instead. When the members of all containers together are more than the host
+/// answers at once, each container is asked about on its own.
 pub fn judge_all(facts: &impl Facts, judge: fn(&Inspected) -> Finding) -> Vec<Finding> {
     let info = Rc::new(
         facts
@@ -63,41 +84,150 @@ pub fn judge_all(facts: &impl Facts, judge: fn(&Inspected) -> Finding) -> Vec<Fi
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or(Value::Null),
     );
-    each_container(facts, |c| {
-        let target = Target::container(&c.name);
-        let doc = match facts.inspect(&c.id) {
-            Ok(text) => text,
-            Err(err) => {
-                return Finding::error(
-                    target,
-                    format!(
-                        "cannot inspect container {}: {}",
-                        c.name,
-                        describe_error(&err)
-                    ),
-                );
-            }
-        };
-        match serde_json::from_str::<Value>(&doc) {
-            Ok(doc) => {
-                let inspected = Inspected::new(doc, Rc::clone(&info));
-                let state = inspected.state().to_owned();
-                let state = if state.is_empty() {
-                    c.state.clone()
-                } else {
-                    state
-                };
-                judge(&inspected).with_evidence("state", state)
-            }
-            Err(e) => Finding::error(
-                target,
-                format!(
-                    "the inspect document of container {} is not JSON: {e}",
-                    c.name
-                ),
-            ),
+    let mut reader = Reader {
+        facts,
+        judge,
+        info,
+        pointers: [ID, NAME, STATE].map(str::to_owned).to_vec(),
+    };
+    let rows = match facts.inspect_fields_of_all(&reader.pointers) {
+        Ok(rows) => rows,
+        // Too much to answer at once: one container at a time.
+        Err(Error::Invalid(_)) => {
+            return each_container(facts, |c| reader.judge(&c.id, &c.name, &c.state, None));
         }
-    })
+        Err(err) => {
+            return vec![Finding::error(
+                Target::Host,
+                format!("cannot list containers: {}", describe_error(&err)),
+            )];
+        }
+    };
+    if rows.is_empty() {
+        return vec![Finding::skip(Target::Host, NO_CONTAINERS)];
+    }
+    let listed: Vec<[String; 3]> = rows.iter().map(|row| listing(row)).collect();
+    let mut rows: Vec<Option<Vec<Option<String>>>> = rows.into_iter().map(Some).collect();
+    let mut have = reader.pointers.len();
+    let mut batches = 1;
+    let mut findings = Vec::with_capacity(listed.len());
+    for (i, [id, name, state]) in listed.iter().enumerate() {
+        if reader.pointers.len() > have && batches < MAX_BATCHES && i + 1 < listed.len() {
+            // The judge reads more than the rows hold: ask for it all at once, again.
+            batches += 1;
+            match facts.inspect_fields_of_all(&reader.pointers) {
+                Ok(fresh)
+                    if fresh.len() == listed.len()
+                        && fresh
+                            .iter()
+                            .zip(&listed)
+                            .all(|(row, l)| listing(row)[0] == l[0]) =>
+                {
+                    rows = fresh.into_iter().map(Some).collect();
+                    have = reader.pointers.len();
+                }
+                // Not the same containers, or too much at once: ask one by one.
+                _ => {
+                    batches = MAX_BATCHES;
+                    rows.iter_mut().for_each(|row| *row = None);
+                }
+            }
+        }
+        findings.push(reader.judge(id, name, state, rows[i].take()));
+    }
+    findings
+}
+
+/// `docker ps --all` was empty.
+const NO_CONTAINERS: &str = "no containers on this host (docker ps --all is empty)";
+
+/// The id, name (without Docker's `/`) and state in a row that starts with the members at
+/// [`ID`], [`NAME`] and [`STATE`]; empty where one is missing.
+fn listing(row: &[Option<String>]) -> [String; 3] {
+    let text = |i: usize| {
+        row.get(i)
+            .and_then(Option::as_deref)
+            .and_then(|member| serde_json::from_str::<String>(member).ok())
+            .unwrap_or_default()
+    };
+    [text(0), text(1).trim_start_matches('/').to_owned(), text(2)]
+}
+
+/// How [`judge_all`] reads containers for one judge: the pointers it has seen the judge
+/// read so far, in the order first read (a row fetched earlier holds a prefix of them).
+struct Reader<'f, F> {
+    facts: &'f F,
+    judge: fn(&Inspected) -> Finding,
+    info: Rc<Value>,
+    pointers: Vec<String>,
+}
+
+impl<F: Facts> Reader<'_, F> {
+    /// Judge one container, starting from `known` (the members at the first pointers) when
+    /// given, asking the host for the rest as the judge reads it.
+    fn judge(
+        &mut self,
+        id: &str,
+        name: &str,
+        state: &str,
+        mut known: Option<Vec<Option<String>>>,
+    ) -> Finding {
+        let cannot = |why: String| {
+            Finding::error(
+                Target::container(name),
+                format!("cannot inspect container {name}: {why}"),
+            )
+        };
+        for _ in 0..MAX_ROUNDS {
+            if self.pointers.len() > crate::MAX_POINTERS {
+                break;
+            }
+            let members = match known.take() {
+                Some(members) => members,
+                None => match self.facts.inspect_fields(id, &self.pointers) {
+                    Ok(members) => members,
+                    Err(err) => return cannot(describe_error(&err)),
+                },
+            };
+            let asked = &self.pointers[..members.len().min(self.pointers.len())];
+            let inspected =
+                match Inspected::picked(name.to_owned(), asked, members, Rc::clone(&self.info)) {
+                    Ok(inspected) => inspected,
+                    Err(why) => return cannot(why),
+                };
+            let finding = (self.judge)(&inspected);
+            let missed = inspected.missed();
+            if missed.is_empty() {
+                return with_state(finding, &inspected, state);
+            }
+            for pointer in missed {
+                if !self.pointers.contains(&pointer) {
+                    self.pointers.push(pointer);
+                }
+            }
+        }
+        match self.whole_document(id) {
+            Ok(whole) => with_state((self.judge)(&whole), &whole, state),
+            Err(why) => cannot(why),
+        }
+    }
+
+    /// The whole inspect document of container `id`, for a judge whose reads did not settle.
+    fn whole_document(&self, id: &str) -> Result<Inspected, String> {
+        let doc = self.facts.inspect(id).map_err(|err| describe_error(&err))?;
+        let doc = serde_json::from_str(&doc)
+            .map_err(|e| format!("the inspect document is not JSON: {e}"))?;
+        Ok(Inspected::new(doc, Rc::clone(&self.info)))
+    }
+}
+
+/// `finding` with the container's `state` as evidence: the document's, else the listing's.
+fn with_state(finding: Finding, inspected: &Inspected, listed: &str) -> Finding {
+    let state = match inspected.state() {
+        "" => listed.to_owned(),
+        state => state.to_owned(),
+    };
+    finding.with_evidence("state", state)
 }
 
 /// The answer of `remediate` for a container setting the contract cannot change: recreate
@@ -176,7 +306,7 @@ pub fn inspected(inspect: &str, info: &str) -> Inspected {
 mod tests {
     use super::*;
     use crate::Status;
-    use crate::testing::{FakeHost, container};
+    use crate::testing::{FakeHost, container, statuses};
 
     fn named(doc: &Inspected) -> Finding {
         Finding::pass(doc.target(), doc.name().to_owned())
@@ -201,6 +331,171 @@ mod tests {
 
         let down = FakeHost::new().containers_error(Error::Unavailable("socket".into()));
         assert_eq!(judge_all(&down, named)[0].status, Status::Error);
+    }
+
+    fn memory(doc: &Inspected) -> Finding {
+        let memory = doc.int("/HostConfig/Memory").unwrap_or(0);
+        Finding::pass(doc.target(), format!("memory {memory}"))
+    }
+
+    /// Reads `/HostConfig/Privileged` only for containers labelled `check=yes`.
+    fn labelled(doc: &Inspected) -> Finding {
+        let privileged =
+            doc.str("/Config/Labels/check") == "yes" && doc.bool("/HostConfig/Privileged");
+        Finding::pass(doc.target(), format!("privileged {privileged}"))
+    }
+
+    /// Follows a chain of pointers through the document: `/A` names the next one.
+    fn chained(doc: &Inspected) -> Finding {
+        let mut pointer = "/A".to_owned();
+        let mut hops = 0;
+        while let Some(next) = doc.value(&pointer).and_then(Value::as_str) {
+            pointer = next.to_owned();
+            hops += 1;
+        }
+        Finding::pass(doc.target(), format!("{hops} hops, ending at {pointer}"))
+    }
+
+    fn documents(host: FakeHost, docs: &[(&str, &str)]) -> FakeHost {
+        docs.iter().fold(host, |host, (name, doc)| {
+            host.container(container(name)).inspect_document(name, doc)
+        })
+    }
+
+    /// What `judge` says of each document read whole, state added as `judge_all` adds it.
+    fn judged_whole(judge: fn(&Inspected) -> Finding, docs: &[(&str, &str)]) -> Vec<Finding> {
+        let mut docs = docs.to_vec();
+        docs.sort();
+        docs.iter()
+            .map(|(_, doc)| {
+                let doc = inspected(doc, "null");
+                judge(&doc).with_evidence("state", doc.state().to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn asks_the_host_for_the_members_a_judge_reads_not_whole_documents() {
+        let docs = [
+            (
+                "a",
+                r#"{"Name":"/a","State":{"Status":"exited"},"HostConfig":{"Memory":5}}"#,
+            ),
+            (
+                "b",
+                r#"{"Name":"/b","State":{"Status":"running"},"HostConfig":{"Memory":0}}"#,
+            ),
+            ("c", r#"{"Name":"/c","State":{"Status":"created"}}"#),
+        ];
+        let host = documents(FakeHost::new(), &docs);
+        let got = judge_all(&host, memory);
+        assert_eq!(got, judged_whole(memory, &docs));
+        assert_eq!(got[0].message, "memory 5");
+        assert_eq!(got[0].evidence("state"), Some("exited"));
+
+        // Every container's id, name and state at once; the first container again with
+        // what the judge read; then that for every container at once.
+        let all = host.all_field_calls();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0], ["/Id", "/Name", "/State/Status"]);
+        assert_eq!(
+            all[1],
+            ["/Id", "/Name", "/State/Status", "/HostConfig/Memory"]
+        );
+        let one: Vec<String> = host.field_calls().into_iter().map(|(id, _)| id).collect();
+        assert_eq!(one, ["a-0123456789abcdef"]);
+        assert_eq!(host.inspect_calls(), 0);
+    }
+
+    #[test]
+    fn a_judge_that_reads_more_for_some_containers_is_asked_again_for_them() {
+        let docs = [
+            (
+                "a",
+                r#"{"Config":{"Labels":{"check":"no"}},"HostConfig":{"Privileged":true}}"#,
+            ),
+            (
+                "b",
+                r#"{"Config":{"Labels":{"check":"yes"}},"HostConfig":{"Privileged":true}}"#,
+            ),
+            (
+                "c",
+                r#"{"Config":{"Labels":{"check":"yes"}},"HostConfig":{"Privileged":false}}"#,
+            ),
+            (
+                "d",
+                r#"{"Config":{"Labels":{"check":"no"}},"HostConfig":{"Privileged":true}}"#,
+            ),
+        ];
+        let host = documents(FakeHost::new(), &docs);
+        let got = judge_all(&host, labelled);
+        let messages: Vec<&str> = got.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "privileged false",
+                "privileged true",
+                "privileged false",
+                "privileged false"
+            ]
+        );
+        // All at once; a again with the label; all at once with it; b again with
+        // Privileged; all at once with that too, for c and d.
+        assert_eq!(host.all_field_calls().len(), 3);
+        let one: Vec<String> = host.field_calls().into_iter().map(|(id, _)| id).collect();
+        assert_eq!(one, ["a-0123456789abcdef", "b-0123456789abcdef"]);
+        assert_eq!(host.inspect_calls(), 0);
+    }
+
+    #[test]
+    fn a_judge_whose_reads_do_not_settle_gets_the_whole_document() {
+        let chain = r#"{"Name":"/a","State":{"Status":"running"},"A":"/B","B":"/C","C":"/D","D":"/E","E":"/F","F":"/G","G":"/H","H":"/I","I":"/J","J":"/K"}"#;
+        let short = r#"{"Name":"/b","State":{"Status":"exited"},"A":"/B","B":"/Z"}"#;
+        let docs = [("a", chain), ("b", short)];
+        let host = documents(FakeHost::new(), &docs);
+        let got = judge_all(&host, chained);
+        assert_eq!(got[0].message, "10 hops, ending at /K");
+        assert_eq!(got[1].message, "2 hops, ending at /Z");
+        assert_eq!(got, judged_whole(chained, &docs));
+        // a: the listing and every round after it, then the whole document; b, the last
+        // one: on its own with what a taught, then with its own `/Z`.
+        assert_eq!(host.all_field_calls().len(), 1);
+        assert_eq!(host.field_calls().len(), MAX_ROUNDS - 1 + 2);
+        assert_eq!(host.inspect_calls(), 1);
+    }
+
+    #[test]
+    fn too_much_at_once_is_asked_one_container_at_a_time() {
+        let docs = [
+            ("bad", "{not json"),
+            ("good", r#"{"HostConfig":{"Memory":1}}"#),
+            ("more", r#"{"HostConfig":{"Memory":2}}"#),
+        ];
+        let host = documents(FakeHost::new().fields_of_all_too_large(), &docs);
+        let got = judge_all(&host, memory);
+        assert_eq!(statuses(&got), [Status::Error, Status::Pass, Status::Pass]);
+        assert!(
+            got[0].message.starts_with("cannot inspect container bad: ")
+                && got[0].message.contains("not JSON"),
+            "{}",
+            got[0].message
+        );
+        let messages = (got[1].message.as_str(), got[2].message.as_str());
+        assert_eq!(messages, ("memory 1", "memory 2"));
+        assert_eq!(host.all_field_calls().len(), 1);
+        // bad: refused; good: its listing, then what the judge read; more: at once.
+        assert_eq!(host.field_calls().len(), 4);
+
+        // Where the listing itself cannot be had, one error for the host says why.
+        let host = documents(FakeHost::new(), &docs[..2]);
+        let got = judge_all(&host, memory);
+        assert_eq!(statuses(&got), [Status::Error]);
+        assert_eq!(got[0].target, Target::Host);
+        assert!(
+            got[0].message.starts_with("cannot list containers: "),
+            "{}",
+            got[0].message
+        );
     }
 
     #[test]

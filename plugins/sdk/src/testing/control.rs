@@ -25,18 +25,35 @@
 //! assert_eq!(got.message, "dockerd --icc=false");
 //! ```
 
-use crate::runtime::{Inspected, inspected};
+use crate::runtime::{Inspected, inspected, judge_all};
 use crate::testing::{FakeHost, container};
 use crate::{Error, Finding, Status, Target};
 
 /// Judge the inspect document `inspect` (with the `docker info` document `info`, `"null"`
 /// when unknown) and check the finding: status `want`, target `container:w` (the tables
 /// name their container `w`).
+///
+/// The judge is also run the way a control runs it, through [`judge_all`] on a host
+/// holding that document (so it reads only the members the host picks out for it), and
+/// must say exactly the same there.
 #[track_caller]
 pub fn assert_judges(judge: fn(&Inspected) -> Finding, inspect: &str, info: &str, want: Status) {
     let got = judge(&inspected(inspect, info));
     assert_eq!(got.status, want, "{}", got.message);
     assert_eq!(got.target, Target::container("w"));
+
+    let host = FakeHost::new()
+        .container(container("w"))
+        .inspect_document("w", inspect)
+        .docker_info(Ok(info));
+    let mut picked = judge_all(&host, judge);
+    assert_eq!(picked.len(), 1);
+    let mut picked = picked.remove(0);
+    picked.evidence.retain(|(key, _)| key != "state");
+    assert_eq!(
+        picked, got,
+        "judged from the members picked out, not the whole document"
+    );
 }
 
 /// Check a container control's `audit` and `remediate` (as [`container_control!`] writes

@@ -49,6 +49,8 @@ pub struct FakeHost {
     fs: FakeFs,
     dockerd: Option<Result<Vec<DaemonProcess>, Error>>,
     containers: Option<Result<Vec<Container>, Error>>,
+    /// Inspect documents by container name, for containers given one.
+    documents: Vec<(String, String)>,
     info: Option<Result<String, Error>>,
     images: Option<Result<Vec<Image>, Error>>,
     networks: Option<Result<Vec<Network>, Error>>,
@@ -61,6 +63,14 @@ pub struct FakeHost {
     admin_error: Option<Error>,
     calls: RefCell<Vec<AdminCall>>,
     logs: RefCell<Vec<(Level, String)>>,
+    /// Every `container-fields` call: the container and the pointers asked for.
+    field_calls: RefCell<Vec<(String, Vec<String>)>>,
+    /// How many whole inspect documents were asked for.
+    inspect_calls: std::cell::Cell<usize>,
+    /// The pointers of every `container-fields.fields-of-all` call.
+    all_field_calls: RefCell<Vec<Vec<String>>>,
+    /// Answer `fields-of-all` with `invalid` (too much at once).
+    fields_of_all_too_large: bool,
 }
 
 /// The statuses of `findings`, in order (for assertions).
@@ -151,6 +161,14 @@ impl FakeHost {
         self
     }
 
+    /// Answer `docker.inspect` (and `container-fields`) for the container named `name`
+    /// with this document (JSON) instead of the bare `{"Id":...,"Name":...}` it answers
+    /// otherwise.
+    pub fn inspect_document(mut self, name: &str, json: &str) -> Self {
+        self.documents.push((name.to_owned(), json.to_owned()));
+        self
+    }
+
     /// Make listing containers fail (daemon unreachable, ...).
     pub fn containers_error(mut self, error: Error) -> Self {
         self.containers = Some(Err(error));
@@ -198,6 +216,57 @@ impl FakeHost {
     /// The log messages recorded so far, in order.
     pub fn logs(&self) -> Vec<(Level, String)> {
         self.logs.borrow().clone()
+    }
+
+    /// Every `container-fields` call so far: the container asked about and the pointers.
+    pub fn field_calls(&self) -> Vec<(String, Vec<String>)> {
+        self.field_calls.borrow().clone()
+    }
+
+    /// The pointers of every `container-fields.fields-of-all` call so far.
+    pub fn all_field_calls(&self) -> Vec<Vec<String>> {
+        self.all_field_calls.borrow().clone()
+    }
+
+    /// Answer `container-fields.fields-of-all` with `invalid`, as the host does when the
+    /// members of all containers together are more than it answers at once.
+    pub fn fields_of_all_too_large(mut self) -> Self {
+        self.fields_of_all_too_large = true;
+        self
+    }
+
+    /// How many times a whole inspect document was asked for (`docker.inspect`).
+    pub fn inspect_calls(&self) -> usize {
+        self.inspect_calls.get()
+    }
+
+    /// The inspect document of a container by id or name (see [`FakeHost::inspect_document`]),
+    /// with the container's `Id`, `Name` and `State.Status` filled in where it does not say,
+    /// as a daemon's always has them. A document given that is not JSON comes back as is.
+    fn document(&self, id: &str) -> Result<String, Error> {
+        let list = self.containers()?;
+        let found = list
+            .iter()
+            .find(|c| c.id == id || c.name == id)
+            .ok_or(Error::NotFound)?;
+        let given = self.documents.iter().find(|(name, _)| *name == found.name);
+        let mut doc = match given.map(|(_, doc)| serde_json::from_str(doc)) {
+            None => serde_json::json!({}),
+            Some(Ok(serde_json::Value::Object(doc))) => serde_json::Value::Object(doc),
+            Some(_) => return Ok(given.map(|(_, doc)| doc.clone()).unwrap_or_default()),
+        };
+        let fill = |doc: &mut serde_json::Value, key: &str, value: serde_json::Value| {
+            if doc.get(key).is_none() {
+                doc[key] = value;
+            }
+        };
+        fill(&mut doc, "Id", found.id.clone().into());
+        fill(&mut doc, "Name", format!("/{}", found.name).into());
+        fill(&mut doc, "State", serde_json::json!({}));
+        if doc["State"].is_object() {
+            fill(&mut doc["State"], "Status", found.state.clone().into());
+        }
+        Ok(doc.to_string())
     }
 
     fn record(&self, call: AdminCall) -> Result<(), Error> {
@@ -248,15 +317,29 @@ impl Facts for FakeHost {
     }
 
     fn inspect(&self, id: &str) -> Result<String, Error> {
-        let list = self.containers()?;
-        let found = list
+        self.inspect_calls.set(self.inspect_calls.get() + 1);
+        self.document(id)
+    }
+
+    fn inspect_fields(&self, id: &str, pointers: &[String]) -> Result<Vec<Option<String>>, Error> {
+        self.field_calls
+            .borrow_mut()
+            .push((id.to_owned(), pointers.to_vec()));
+        crate::facts::pick_fields(&self.document(id)?, pointers)
+    }
+
+    fn inspect_fields_of_all(
+        &self,
+        pointers: &[String],
+    ) -> Result<Vec<Vec<Option<String>>>, Error> {
+        self.all_field_calls.borrow_mut().push(pointers.to_vec());
+        if self.fields_of_all_too_large {
+            return Err(Error::Invalid("more than 16 MiB at once".into()));
+        }
+        self.containers()?
             .iter()
-            .find(|c| c.id == id || c.name == id)
-            .ok_or(Error::NotFound)?;
-        Ok(format!(
-            r#"{{"Id":"{}","Name":"/{}"}}"#,
-            found.id, found.name
-        ))
+            .map(|c| crate::facts::pick_fields(&self.document(&c.id)?, pointers))
+            .collect()
     }
 
     fn info(&self) -> Result<String, Error> {
