@@ -108,7 +108,7 @@ impl Cache {
     }
 
     /// The MAC of `content` stored as `name.kind`: keyed BLAKE3 (a MAC by design, and
-    /// several times faster than keyed BLAKE3 MAC over the megabytes of code a run checks).
+    /// several times faster than HMAC-SHA256 over the megabytes of code a run checks).
     fn mac(&self, name: &str, kind: &str, content: &[u8]) -> Mac {
         let mut mac = blake3::Hasher::new_keyed(&self.key);
         for part in [kind.as_bytes(), b"\0", name.as_bytes(), b"\0", content] {
