@@ -20,6 +20,9 @@ fn main() -> ExitCode {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let result = runtime.block_on(bulkhead::app::execute(cli, &mut out));
     let flushed = out.flush();
+    // Nothing is left running that the exit must wait for: every control's call was
+    // awaited, and an idle worker has nothing to finish.
+    runtime.shutdown_background();
     match result.and_then(|code| flushed.map(|()| code).map_err(Into::into)) {
         Ok(code) => ExitCode::from(code),
         // A closed stdout pipe (`bulkhead run | head`) is not an error.
