@@ -38,9 +38,13 @@ pub struct Snapshot {
     ids_by_name: HashMap<String, String>,
     /// Members picked out of every document, by pointer, in `containers` order: many
     /// controls ask for the same ones (every container control for `/Id`, `/Name` and
-    /// `/State/Status`), and each is looked up once per run.
+    /// `/State/Status`), and each is looked up once per run. At most [`MAX_COLUMNS`]
+    /// are kept, so a control asking for ever new pointers cannot grow it without bound.
     columns: Mutex<HashMap<String, Column>>,
 }
+
+/// The most pointers whose members [`Snapshot::column`] keeps.
+const MAX_COLUMNS: usize = 1024;
 
 /// The JSON text of the member at one pointer of every container's document, in
 /// [`Snapshot::containers`] order; `None` where a document has none.
@@ -109,7 +113,9 @@ impl Snapshot {
                     .map(Value::to_string)
             })
             .collect();
-        if let Ok(mut columns) = self.columns.lock() {
+        if let Ok(mut columns) = self.columns.lock()
+            && columns.len() < MAX_COLUMNS
+        {
             columns.insert(pointer.to_owned(), column.clone());
         }
         column
@@ -398,6 +404,15 @@ mod tests {
         assert!(Arc::ptr_eq(&user, &snap.column("/Config/User")));
         let privileged = snap.column("/HostConfig/Privileged");
         assert_eq!(&privileged[..], [None, Some("false".to_owned())]);
+
+        // Only so many are kept: past that, answers are looked up afresh every time.
+        for n in 0..MAX_COLUMNS {
+            snap.column(&format!("/Nope/{n}"));
+        }
+        let late = snap.column("/Config/Image");
+        assert_eq!(&late[..], [None, Some("\"bulkhead-test:1\"".to_owned())]);
+        assert!(!Arc::ptr_eq(&late, &snap.column("/Config/Image")));
+        assert!(Arc::ptr_eq(&user, &snap.column("/Config/User")));
     }
 
     #[test]
