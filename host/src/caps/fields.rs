@@ -26,11 +26,25 @@ pub const MAX_ANSWER_BYTES: usize = 16 << 20;
 /// The members of `doc` at `pointers`, as JSON text, in order; `None` where it has none.
 pub fn pick(doc: &Value, pointers: &[String]) -> Result<Vec<Option<String>>, WitError> {
     check_pointers(pointers)?;
-    pick_within(doc, pointers, &mut 0)
+    let mut size = 0;
+    pointers
+        .iter()
+        .map(|pointer| {
+            let Some(member) = lookup(doc, pointer) else {
+                return Ok(None);
+            };
+            let text = member.to_string();
+            size += text.len();
+            if size > MAX_ANSWER_BYTES {
+                return Err(too_large());
+            }
+            Ok(Some(text))
+        })
+        .collect()
 }
 
 /// The members of every container at `pointers`, one list per container, from `column`
-/// (the member at one pointer of every container, see [`Snapshot::column`]).
+/// (the member at one pointer of every container: the snapshot's column for it).
 pub fn pick_all(
     containers: usize,
     pointers: &[String],
@@ -110,29 +124,6 @@ fn check_pointers(pointers: &[String]) -> Result<(), WitError> {
         ))),
         None => Ok(()),
     }
-}
-
-/// The members of `doc` at `pointers`, adding their size to `size`, which the whole answer
-/// must keep within [`MAX_ANSWER_BYTES`].
-fn pick_within(
-    doc: &Value,
-    pointers: &[String],
-    size: &mut usize,
-) -> Result<Vec<Option<String>>, WitError> {
-    pointers
-        .iter()
-        .map(|pointer| {
-            let Some(member) = lookup(doc, pointer) else {
-                return Ok(None);
-            };
-            let text = member.to_string();
-            *size += text.len();
-            if *size > MAX_ANSWER_BYTES {
-                return Err(too_large());
-            }
-            Ok(Some(text))
-        })
-        .collect()
 }
 
 /// A control's view of the `container-fields` capability for one call.

@@ -162,8 +162,8 @@ impl FakeHost {
     }
 
     /// Answer `docker.inspect` (and `container-fields`) for the container named `name`
-    /// with this document (JSON) instead of the bare `{"Id":...,"Name":...}` it answers
-    /// otherwise.
+    /// with this document (JSON, its `Id`, `Name` and `State.Status` filled in from the
+    /// container where it does not say) instead of only those three.
     pub fn inspect_document(mut self, name: &str, json: &str) -> Self {
         self.documents.push((name.to_owned(), json.to_owned()));
         self
