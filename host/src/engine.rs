@@ -24,7 +24,10 @@ pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 /// Why a component could not be made ready to run.
 #[derive(Debug, Error)]
 pub enum LoadError {
-    /// The bytes are not a WebAssembly component (or are truncated or corrupt).
+    /// The bytes are not WebAssembly at all, or a core module rather than a component.
+    #[error("not a WebAssembly component: {0}")]
+    NotComponent(&'static str),
+    /// The bytes are a WebAssembly component, but truncated or corrupt.
     #[error("not a valid WebAssembly component: {0}")]
     Invalid(String),
     /// The component imports something this host never provides.
@@ -159,6 +162,25 @@ fn contract_minor(import: &str) -> Option<u8> {
     }
 }
 
+/// Why `bytes` are not a WebAssembly component, judged by their preamble: the magic
+/// number, then the version and layer (1, 0 for a core module; 0xd, 1 for a component).
+fn not_a_component(bytes: &[u8]) -> Option<&'static str> {
+    let Some(preamble) = bytes.get(..8) else {
+        return Some("too short to be WebAssembly");
+    };
+    if &preamble[..4] != b"\0asm" {
+        return Some("bad magic number");
+    }
+    match preamble[4..] {
+        [1, 0, 0, 0] => Some(
+            "it is a core WebAssembly module; build the control for wasm32-wasip2, which makes \
+             a component",
+        ),
+        [_, _, 1, 0] => None,
+        _ => Some("unknown WebAssembly version"),
+    }
+}
+
 /// The process-wide engine and linker.
 pub struct Runtime {
     engine: Engine,
@@ -214,9 +236,17 @@ impl Runtime {
         &self.engine
     }
 
-    /// Compile `bytes` into a component (no imports checked yet).
+    /// Compile `bytes` into a component (no imports checked yet). What is wrong with
+    /// bytes that are no component is said in one line, not the parser's byte dump.
     pub fn compile(&self, bytes: &[u8]) -> Result<Component, LoadError> {
-        Component::new(&self.engine, bytes).map_err(|e| LoadError::Invalid(format!("{e:#}")))
+        if let Some(why) = not_a_component(bytes) {
+            return Err(LoadError::NotComponent(why));
+        }
+        Component::new(&self.engine, bytes).map_err(|e| {
+            let text = format!("{e:#}");
+            let line = text.lines().next().unwrap_or_default();
+            LoadError::Invalid(line.trim_end_matches(':').trim().to_owned())
+        })
     }
 
     /// The names of everything `component` imports.
@@ -320,6 +350,35 @@ impl Drop for Runtime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[rstest::rstest]
+    #[case::text(b"hello, world".as_slice(), "bad magic number")]
+    #[case::empty(b"".as_slice(), "too short")]
+    #[case::core_module(b"\0asm\x01\0\0\0".as_slice(), "core WebAssembly module")]
+    #[case::odd_version(b"\0asm\x02\0\0\0".as_slice(), "unknown WebAssembly version")]
+    fn what_is_no_component_says_why_in_one_line(#[case] bytes: &[u8], #[case] why: &str) {
+        let runtime = Runtime::new().unwrap();
+        let Err(err) = runtime.compile(bytes) else {
+            panic!("{bytes:?} compiled");
+        };
+        let err = err.to_string();
+        assert!(err.starts_with("not a WebAssembly component: "), "{err}");
+        assert!(err.contains(why) && !err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn a_corrupt_component_is_one_line_too() {
+        let runtime = Runtime::new().unwrap();
+        let Err(err) = runtime.compile(b"\0asm\x0d\0\x01\0garbage") else {
+            panic!("a corrupt component compiled");
+        };
+        let err = err.to_string();
+        assert!(
+            err.starts_with("not a valid WebAssembly component: "),
+            "{err}"
+        );
+        assert!(!err.contains('\n'), "{err}");
+    }
 
     #[rstest::rstest]
     #[case::own_contract("bulkhead:plugin/filesystem@0.1.0", true)]
