@@ -24,6 +24,7 @@ use crate::engine::Runtime;
 use crate::formats;
 use crate::gate;
 use crate::grants::Grants;
+use crate::human::{self, clean};
 use crate::journal::Journal;
 use crate::progress::Progress;
 use crate::report::Report;
@@ -136,11 +137,11 @@ pub(crate) async fn session(
     .map_err(anyhow::Error::msg)?;
     for e in &endpoints {
         if e.url.starts_with("tcp://") && e.tls.is_none() {
-            eprintln!(
-                "bulkhead: warning: {e} without TLS: anyone on the network path can read and \
-                 alter what the daemon answers (give --tlscacert/--tlscert/--tlskey or \
+            human::warn(format_args!(
+                "warning: {e} without TLS: anyone on the network path can read and alter \
+                 what the daemon answers (give --tlscacert/--tlscert/--tlskey or \
                  DOCKER_CERT_PATH)"
-            );
+            ));
         }
     }
     let first = endpoints.remove(0);
@@ -173,7 +174,7 @@ pub(crate) async fn session(
             docker: DockerCtx::new(endpoint.clone()),
             admin: AdminCtx::new(AdminMode::Deny),
         });
-        more_daemons.push((endpoint, Runner::new(run, limits.clone())));
+        more_daemons.push((endpoint, Runner::new(run, limits)));
     }
     let run = Arc::new(RunContext {
         fs,
@@ -303,7 +304,7 @@ async fn run(args: &RunArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         .map(|c| c.id.as_str())
         .collect();
     for notice in ledger.finish(&known_ids(&s), &ran) {
-        eprintln!("bulkhead: {notice}");
+        human::warn(notice);
     }
     let options = formats::RenderOptions {
         color: format == ReportFormat::Table && formats::use_color(args.output.is_some()),
@@ -317,7 +318,7 @@ async fn run(args: &RunArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         None => out.write_all(&rendered)?,
     }
     for failure in &s.catalog.failures {
-        eprintln!("bulkhead: {failure}");
+        human::warn(failure);
     }
     timings::mark("total");
     timings::report();
@@ -461,7 +462,7 @@ async fn audit_with(
             let outcome = match control.pre().await {
                 Ok(pre) => {
                     timings::mark_once("first_call");
-                    runner.audit(pre, grants).await
+                    runner.audit(pre, grants, control.uses_docker()).await
                 }
                 Err(reason) => CallOutcome::not_made(format!("cannot load: {reason}")),
             };
@@ -532,7 +533,7 @@ async fn controls(
             let w_ver = s
                 .selected
                 .iter()
-                .map(|c| c.meta.version.len())
+                .map(|c| clean(&c.meta.version).chars().count())
                 .max()
                 .unwrap_or(7)
                 .max(7);
@@ -542,6 +543,7 @@ async fn controls(
                 "ID", "VERSION", "SOURCE", "LEVEL"
             )?;
             for c in &s.selected {
+                let version = clean(&c.meta.version);
                 let mut levels: Vec<String> = c
                     .meta
                     .items
@@ -557,18 +559,18 @@ async fn controls(
                 writeln!(
                     out,
                     "{:<w_id$}  {:<w_ver$}  {:<10}  {:<5}  {} [{}]",
-                    c.meta.id,
-                    c.meta.version,
-                    c.source.to_string(),
+                    clean(&c.meta.id),
+                    version,
+                    clean(&c.source.to_string()),
                     level,
-                    c.meta.title,
-                    c.meta.references.join("; ")
+                    clean(&c.meta.title),
+                    clean(&c.meta.references.join("; "))
                 )?;
             }
         }
     }
     for failure in &s.catalog.failures {
-        eprintln!("bulkhead: {failure}");
+        human::warn(failure);
     }
     Ok(if s.catalog.failures.is_empty() { 0 } else { 2 })
 }

@@ -276,12 +276,20 @@ impl Control {
             "images",
             "container-processes",
             "networks",
+            "container-tasks",
+            "container-fields",
         ])
     }
 
     /// Whether it reads or changes this machine: files or processes.
     pub fn uses_host(&self) -> bool {
-        self.imports_any(&["filesystem", "process", "file-admin", "machine"])
+        self.imports_any(&[
+            "filesystem",
+            "process",
+            "file-admin",
+            "ownership-admin",
+            "machine",
+        ])
     }
 
     fn imports_any(&self, interfaces: &[&str]) -> bool {
@@ -591,6 +599,9 @@ async fn load_one(
     };
     if let Some(trust) = &trust {
         trust.admit_id(&meta.id, &sha256)?;
+        if !crate::scope::broad_reads(&meta.reads).is_empty() {
+            trust.admit_broad(&meta.id, &sha256)?;
+        }
     }
     Ok(Control {
         meta,

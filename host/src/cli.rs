@@ -54,7 +54,21 @@ pub struct FixArgs {
     /// Where the journal goes.
     #[arg(long, value_name = "DIR", default_value = crate::journal::DEFAULT_JOURNAL)]
     pub journal: PathBuf,
+
+    /// Overall bound on the remediate calls, in seconds: none starts after it, and
+    /// the targets left are reported as not fixed (exit 2). A call under way ends
+    /// within its own deadline (`--timeout`).
+    #[arg(
+        long = "fix-timeout",
+        value_name = "SECONDS",
+        default_value_t = DEFAULT_FIX_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
+    pub fix_timeout: u64,
 }
+
+/// `fix --fix-timeout`'s default: five minutes for every remediate call of the run.
+pub const DEFAULT_FIX_TIMEOUT_SECS: u64 = 300;
 
 /// Flags of `rollback`.
 #[derive(Debug, Args)]

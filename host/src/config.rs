@@ -13,12 +13,18 @@
 //! root = "/mnt/host"                     # --root
 //! proc = "/mnt/host/proc"                # --proc
 //!
-//! [limits]                               # per call into a control
+//! [limits]                               # per call into a control (crate::budget)
 //! timeout_secs = 30                      # --timeout
 //! memory_mib = 64
 //! max_findings = 10000
 //! max_text_bytes = 8192
+//! max_evidence = 64
+//! max_log_lines = 1000
 //! max_log_bytes = 65536
+//! max_denials = 1000
+//! max_output_bytes = 1048576
+//! max_output_bytes_per_container = 4096
+//! max_input_bytes = 16777216
 //!
 //! [trust]
 //! require_pinned = true                  # refuse drop-ins whose sha256 is not pinned
@@ -107,7 +113,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
 }
 
-/// `[limits]`: each unset key keeps its default.
+/// `[limits]`: each unset key keeps its default (see [`crate::budget`] for what each
+/// counts).
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LimitsConfig {
@@ -117,10 +124,23 @@ pub struct LimitsConfig {
     pub memory_mib: Option<usize>,
     /// Findings per audit.
     pub max_findings: Option<usize>,
-    /// Bytes per message or evidence value.
+    /// Bytes per target, message, evidence key or value, log line, error text, metadata
+    /// field.
     pub max_text_bytes: Option<usize>,
+    /// Evidence entries per finding.
+    pub max_evidence: Option<usize>,
+    /// Log lines per call.
+    pub max_log_lines: Option<usize>,
     /// Bytes of log per call.
     pub max_log_bytes: Option<usize>,
+    /// Refused calls per call.
+    pub max_denials: Option<usize>,
+    /// Output bytes kept per call.
+    pub max_output_bytes: Option<usize>,
+    /// Output bytes per call in addition, per container of the daemon's snapshot.
+    pub max_output_bytes_per_container: Option<usize>,
+    /// Bytes of arguments to host calls per call.
+    pub max_input_bytes: Option<usize>,
 }
 
 impl LimitsConfig {
@@ -134,10 +154,51 @@ impl LimitsConfig {
             memory_bytes: self.memory_mib.map_or(d.memory_bytes, |m| m << 20),
             max_findings: self.max_findings.unwrap_or(d.max_findings),
             max_text_bytes: self.max_text_bytes.unwrap_or(d.max_text_bytes),
+            max_evidence: self.max_evidence.unwrap_or(d.max_evidence),
+            max_log_lines: self.max_log_lines.unwrap_or(d.max_log_lines),
             max_log_bytes: self.max_log_bytes.unwrap_or(d.max_log_bytes),
+            max_denials: self.max_denials.unwrap_or(d.max_denials),
+            max_output_bytes: self.max_output_bytes.unwrap_or(d.max_output_bytes),
+            max_output_bytes_per_container: self
+                .max_output_bytes_per_container
+                .unwrap_or(d.max_output_bytes_per_container),
+            max_input_bytes: self.max_input_bytes.unwrap_or(d.max_input_bytes),
         }
     }
+
+    /// Refuse sizes no call could work with, or that would let one control make the
+    /// host allocate without a useful bound.
+    fn check(&self) -> Result<(), String> {
+        if self.timeout_secs == Some(0) || self.memory_mib == Some(0) {
+            return Err("[limits] timeout_secs and memory_mib must be at least 1".to_owned());
+        }
+        if self.memory_mib.is_some_and(|m| m > 4096) {
+            return Err("[limits] memory_mib is at most 4096 (a control's linear memory)".into());
+        }
+        let bytes = [
+            ("max_text_bytes", self.max_text_bytes),
+            ("max_log_bytes", self.max_log_bytes),
+            ("max_output_bytes", self.max_output_bytes),
+            (
+                "max_output_bytes_per_container",
+                self.max_output_bytes_per_container,
+            ),
+            ("max_input_bytes", self.max_input_bytes),
+        ];
+        for (key, value) in bytes {
+            if value.is_some_and(|v| v > MAX_LIMIT_BYTES) {
+                return Err(format!(
+                    "[limits] {key} is at most {MAX_LIMIT_BYTES} (1 GiB); it bounds what one \
+                     control may make the host keep"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
+
+/// The largest value a byte limit may be configured to.
+const MAX_LIMIT_BYTES: usize = 1 << 30;
 
 /// The built-in `--root`.
 pub const DEFAULT_ROOT: &str = "/";
@@ -295,6 +356,24 @@ impl Trust {
         Ok(())
     }
 
+    /// After `metadata()`, for a drop-in whose declared reads are broad (the whole root or
+    /// all of `/etc`, see [`crate::scope::broad_reads`]): with `require_pinned`, it must be
+    /// pinned under its own id, not merely share a pinned hash.
+    pub fn admit_broad(&self, id: &str, sha256: &str) -> Result<(), String> {
+        let pinned = self
+            .pins
+            .get(id)
+            .is_some_and(|pin| pin.eq_ignore_ascii_case(sha256));
+        if self.require_pinned && !pinned {
+            return Err(format!(
+                "{id} declares broad reads (the whole root or all of /etc): with [trust] \
+                 require_pinned it must be pinned under its own id ([trust.pins] {id} = \
+                 \"{sha256}\") after a review (`bulkhead plugins inspect FILE`)"
+            ));
+        }
+        Ok(())
+    }
+
     /// After `metadata()`: refuse a drop-in claiming a pinned id with another hash.
     pub fn admit_id(&self, id: &str, sha256: &str) -> Result<(), String> {
         match self.pins.get(id) {
@@ -338,9 +417,7 @@ impl Config {
                 ));
             }
         }
-        if config.limits.timeout_secs == Some(0) || config.limits.memory_mib == Some(0) {
-            return Err("[limits] timeout_secs and memory_mib must be at least 1".to_owned());
-        }
+        config.limits.check()?;
         config.defaults.check()?;
         Ok(config)
     }

@@ -9,6 +9,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use serde::Serialize;
@@ -17,9 +18,11 @@ use crate::app::{self, Mode, Session, audit_all, session};
 use crate::bindings::types::{Status, Target};
 use crate::caps::docker::{self, connect};
 use crate::caps::fs::FsCtx;
+use crate::catalog::Control;
 use crate::cli::{FixArgs, Format, RollbackArgs};
 use crate::config::Config;
 use crate::grants::Grants;
+use crate::human::{self, clean};
 use crate::journal::{self, Change, Ids, Journal, Line, RecordedChange};
 use crate::pattern::glob;
 use crate::replace;
@@ -33,10 +36,14 @@ use crate::state::ChangeRecord;
 struct Fixed {
     control: String,
     target: String,
-    /// `ok`, `error`, or `skipped` (an active waiver covers the target).
+    /// `ok`, `error`, or `skipped` (an active waiver covers the target, or
+    /// `--fix-timeout` passed before its turn).
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// Why it was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
     /// The waiver that kept this target from being fixed.
     #[serde(skip_serializing_if = "Option::is_none")]
     waiver: Option<WaiverNote>,
@@ -82,16 +89,21 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     let mut errors = 0;
     let mut ledger = app::waivers(&s);
     let mut ran = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(args.fix_timeout);
     for (control, outcome) in s.selected.iter().zip(outcomes) {
         let findings = match outcome.result {
             Ok(findings) => findings,
             Err(reason) => {
                 errors += 1;
-                eprintln!("bulkhead: {} could not audit: {reason}", control.meta.id);
+                human::warn(format_args!(
+                    "{} could not audit: {reason}",
+                    control.meta.id
+                ));
                 continue;
             }
         };
         ran.push(control.meta.id.as_str());
+        let mut todo = Vec::new();
         for finding in findings {
             let target = target_string(&finding.target);
             let waiver = ledger.judge(&control.meta.id, &target, status_str(finding.status));
@@ -106,37 +118,24 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                     target,
                     status: "skipped",
                     error: None,
+                    reason: None,
                     waiver: Some(waiver),
                     changes: Vec::new(),
                 });
                 continue;
             }
-            let grants = Grants::remediate(scope::scope_for(&control.meta.reads, &dockerd_paths));
-            let outcome = match control.pre().await {
-                Ok(pre) => s.runner.remediate(pre, grants, finding.target).await,
-                Err(reason) => CallOutcome::not_made(format!("cannot load: {reason}")),
-            };
-            let error = match outcome.result {
-                Ok(Ok(())) => None,
-                Ok(Err(e)) => Some(format!("remediate refused: {}", describe(&e))),
-                Err(reason) => Some(format!("control failed: {reason}")),
-            };
-            let failed_change = outcome.record.changes.iter().any(|c| c.status == "failed");
-            if error.is_some() || failed_change {
-                errors += 1;
+            // Remediate takes only the target: one call per target, so that the calls
+            // that run at once never touch the same thing.
+            if !todo.iter().any(|(t, _)| *t == target) {
+                todo.push((target, finding.target));
             }
-            fixes.push(Fixed {
-                control: control.meta.id.clone(),
-                target,
-                status: if error.is_some() { "error" } else { "ok" },
-                error,
-                waiver: None,
-                changes: outcome.record.changes,
-            });
         }
+        let done = remediate_all(&s, control, &dockerd_paths, todo, deadline, args).await;
+        errors += done.iter().filter(|f| f.counts_as_error()).count();
+        fixes.extend(done);
     }
     for notice in ledger.finish(&app::known_ids(&s), &ran) {
-        eprintln!("bulkhead: {notice}");
+        human::warn(notice);
     }
 
     let run_id = s.runner.run().admin.run_id().await;
@@ -168,6 +167,85 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     } else {
         0
     })
+}
+
+impl Fixed {
+    /// Whether it makes `fix` exit 2: an error, a change that failed or was refused, or
+    /// a target left unfixed for lack of time.
+    fn counts_as_error(&self) -> bool {
+        self.error.is_some()
+            || (self.status == "skipped" && self.waiver.is_none())
+            || self
+                .changes
+                .iter()
+                .any(|c| matches!(c.status, "failed" | "denied"))
+    }
+}
+
+/// Remediate calls at once for the targets of one control.
+const FIX_CONCURRENCY: usize = 8;
+
+/// Ask `control` to fix each of `todo` (target string, target), up to
+/// [`FIX_CONCURRENCY`] at once, each under the per-call deadline; none starts after
+/// `deadline` (`--fix-timeout`). Answers in `todo` order.
+async fn remediate_all(
+    s: &Session,
+    control: &Control,
+    dockerd_paths: &[String],
+    todo: Vec<(String, Target)>,
+    deadline: Instant,
+    args: &FixArgs,
+) -> Vec<Fixed> {
+    use futures::StreamExt;
+    let reads = scope::scope_for(&control.meta.reads, dockerd_paths);
+    let one = |(target, finding_target): (String, Target)| {
+        let reads = reads.clone();
+        async move {
+            let id = control.meta.id.clone();
+            if Instant::now() >= deadline {
+                return Fixed {
+                    control: id,
+                    target,
+                    status: "skipped",
+                    error: None,
+                    reason: Some(format!(
+                        "not started: --fix-timeout of {} s passed; nothing changed",
+                        args.fix_timeout
+                    )),
+                    waiver: None,
+                    changes: Vec::new(),
+                };
+            }
+            let grants = Grants::remediate(reads, &finding_target);
+            let outcome = match control.pre().await {
+                Ok(pre) => {
+                    s.runner
+                        .remediate(pre, grants, control.uses_docker(), finding_target)
+                        .await
+                }
+                Err(reason) => CallOutcome::not_made(format!("cannot load: {reason}")),
+            };
+            let error = match outcome.result {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(format!("remediate refused: {}", describe(&e))),
+                Err(reason) => Some(format!("control failed: {reason}")),
+            };
+            Fixed {
+                control: id,
+                target,
+                status: if error.is_some() { "error" } else { "ok" },
+                error,
+                reason: None,
+                waiver: None,
+                changes: outcome.record.changes,
+            }
+        }
+    };
+    futures::stream::iter(todo)
+        .map(one)
+        .buffered(FIX_CONCURRENCY)
+        .collect()
+        .await
 }
 
 fn describe(e: &crate::bindings::types::Error) -> String {
@@ -241,36 +319,47 @@ fn write_fix(r: &FixReport, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "nothing to fix: no failing target")?;
     }
     for f in &r.fixes {
+        let (control, target) = (clean(&f.control), clean(&f.target));
         if let Some(e) = &f.error {
-            writeln!(out, "ERROR    {}  {}  {e}", f.control, f.target)?;
+            writeln!(out, "ERROR    {control}  {target}  {}", clean(e))?;
         }
         if let Some(w) = &f.waiver {
             writeln!(
                 out,
-                "SKIPPED  {}  {}  waived until {}: {}",
-                f.control,
-                f.target,
-                w.expires,
-                w.justification.replace(char::is_control, " ")
+                "SKIPPED  {control}  {target}  waived until {}: {}",
+                clean(&w.expires),
+                clean(&w.justification)
             )?;
+        } else if let Some(why) = &f.reason {
+            writeln!(out, "SKIPPED  {control}  {target}  {}", clean(why))?;
         }
         for c in &f.changes {
+            if c.status == "denied" {
+                writeln!(
+                    out,
+                    "DENIED   {control}  {}  {} {} ({})",
+                    clean(&c.target),
+                    c.action,
+                    clean(&c.after),
+                    clean(c.detail.as_deref().unwrap_or_default())
+                )?;
+                continue;
+            }
             writeln!(
                 out,
-                "{:<8} {}  {}  {}: {} -> {}{}",
+                "{:<8} {control}  {}  {}: {} -> {}{}",
                 c.status.to_uppercase(),
-                f.control,
-                c.target,
+                clean(&c.target),
                 c.action,
-                c.before,
-                c.after,
+                clean(&c.before),
+                clean(&c.after),
                 c.detail
                     .as_deref()
-                    .map(|d| format!(" ({d})"))
+                    .map(|d| format!(" ({})", clean(d)))
                     .unwrap_or_default()
             )?;
             if let Some(line) = &c.docker_run {
-                writeln!(out, "         equivalent: {line}")?;
+                writeln!(out, "         equivalent: {}", clean(line))?;
             }
         }
     }
@@ -279,9 +368,9 @@ fn write_fix(r: &FixReport, out: &mut dyn Write) -> std::io::Result<()> {
             out,
             "re-audit {}  {}  {}: {}",
             res.status.to_uppercase(),
-            res.control,
-            res.target,
-            res.message
+            clean(&res.control),
+            clean(&res.target),
+            clean(&res.message)
         )?;
     }
     Ok(())
@@ -350,14 +439,14 @@ pub async fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> anyhow::Resul
             writeln!(out)?;
         }
         Format::Table => {
-            writeln!(out, "Rollback of run {}", run.run_id)?;
+            writeln!(out, "Rollback of run {}", clean(&run.run_id))?;
             for r in &results {
                 writeln!(
                     out,
                     "{:<16} {}  {}",
                     r.status.to_uppercase(),
-                    r.target,
-                    r.detail
+                    clean(&r.target),
+                    clean(&r.detail)
                 )?;
             }
         }

@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::bindings::types::Target;
+
 /// A permission a control may hold for one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -176,6 +178,29 @@ impl ReadScope {
 pub struct Grants {
     grants: Vec<Grant>,
     reads: ReadScope,
+    /// For `remediate`: the one target its changes may touch.
+    target: Option<FixTarget>,
+}
+
+/// The target of a remediate call, as the mutating capabilities compare it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FixTarget {
+    /// The host as a whole: no file or container of its own, so no change.
+    Host,
+    /// A file, by the absolute path the finding named.
+    File(String),
+    /// A container, by name.
+    Container(String),
+}
+
+impl From<&Target> for FixTarget {
+    fn from(target: &Target) -> Self {
+        match target {
+            Target::Host => FixTarget::Host,
+            Target::File(path) => FixTarget::File(path.clone()),
+            Target::Container(name) => FixTarget::Container(name.clone()),
+        }
+    }
 }
 
 impl Grants {
@@ -195,17 +220,24 @@ impl Grants {
                 Grant::Log,
             ],
             reads,
+            target: None,
         }
     }
 
-    /// What `bulkhead fix` grants to `remediate`: the audit grants plus changes, which
-    /// the run's admin mode then plans or applies.
-    pub fn remediate(reads: ReadScope) -> Self {
+    /// What `bulkhead fix` grants to `remediate(target)`: the audit grants plus changes
+    /// to `target` alone, which the run's admin mode then plans or applies.
+    pub fn remediate(reads: ReadScope, target: &Target) -> Self {
         let mut grants = Grants::audit(reads);
         grants
             .grants
             .extend([Grant::ChangeFiles, Grant::ChangeContainers]);
+        grants.target = Some(target.into());
         grants
+    }
+
+    /// The target a remediate call may change; `None` outside `remediate`.
+    pub fn change_target(&self) -> Option<&FixTarget> {
+        self.target.as_ref()
     }
 
     /// Whether `call` is allowed.
@@ -219,6 +251,35 @@ impl Grants {
     }
 }
 
+/// Why the host refused a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Refusal {
+    /// The control does not hold the grant the call needs (in `run`, every change).
+    Grant,
+    /// The path is outside the files the control declared it reads.
+    Scope,
+    /// The file holds a secret: a private key or password hashes. Its stat, owner and
+    /// mode stay readable; its bytes never leave the host.
+    Secret,
+    /// A change to something other than the target the remediate call was made for.
+    Target,
+}
+
+impl Refusal {
+    /// How the report's table says it.
+    pub fn describe(self, missing: Grant) -> String {
+        match self {
+            Refusal::Grant => format!("without the {missing:?} grant"),
+            Refusal::Scope => "outside the files it declared it reads".to_owned(),
+            Refusal::Secret => {
+                "a secret: private keys and password hashes are never read".to_owned()
+            }
+            Refusal::Target => "beyond the target it was asked to fix".to_owned(),
+        }
+    }
+}
+
 /// A call the host refused, kept for the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Denial {
@@ -226,17 +287,20 @@ pub struct Denial {
     pub call: &'static str,
     /// The argument it was called with (a path, a container name), if any.
     pub argument: String,
-    /// The grant that was missing.
+    /// The grant the call needs.
     pub missing: Grant,
+    /// Why it was refused (an addition to v1).
+    pub reason: Refusal,
 }
 
 impl Denial {
-    /// Record that `call` with `argument` was refused.
-    pub fn new(call: Call, argument: impl Into<String>) -> Self {
+    /// Record that `call` with `argument` was refused for `reason`.
+    pub fn new(call: Call, argument: impl Into<String>, reason: Refusal) -> Self {
         Denial {
             call: call.wit_name(),
             argument: argument.into(),
             missing: call.required(),
+            reason,
         }
     }
 }

@@ -18,7 +18,9 @@ use crate::catalog::{Catalog, Metadata, sha256_hex};
 use crate::cli::{Format, InspectArgs};
 use crate::config::Config;
 use crate::engine::{LoadError, Runtime, classify_import};
+use crate::human::clean;
 use crate::runner::Runner;
+use crate::scope;
 use crate::state::RunContext;
 
 /// One import of an inspected component.
@@ -49,6 +51,8 @@ struct Inspection {
     reason: Option<String>,
     /// `pinned`, `unpinned` or `refused: …`.
     trust: String,
+    /// Declared reads that cover the whole root or all of `/etc` (an addition).
+    broad_reads: Vec<String>,
 }
 
 /// `bulkhead plugins inspect FILE`.
@@ -67,17 +71,25 @@ pub async fn inspect(args: &InspectArgs, out: &mut dyn Write) -> anyhow::Result<
         runnable: false,
         reason: None,
         trust: String::new(),
+        broad_reads: Vec::new(),
     };
     let runtime = Arc::new(Runtime::new().context("cannot start the WebAssembly engine")?);
     let verdict = examine(&runtime, &bytes, &mut report).await;
     report.runnable = verdict.is_ok();
     report.reason = verdict.err();
     let id = report.metadata.as_ref().map(|m| m.id.clone());
+    if let Some(meta) = &report.metadata {
+        report.broad_reads = scope::broad_reads(&meta.reads);
+    }
+    let broad = !report.broad_reads.is_empty();
     report.trust = match config
         .trust
         .admit_bytes(&sha256)
         .and_then(|()| id.map_or(Ok(()), |id| config.trust.admit_id(&id, &sha256)))
-    {
+        .and_then(|()| match &report.metadata {
+            Some(meta) if broad => config.trust.admit_broad(&meta.id, &sha256),
+            _ => Ok(()),
+        }) {
         Err(why) => format!("refused: {why}"),
         Ok(())
             if config
@@ -151,42 +163,61 @@ async fn examine(
 }
 
 fn write_inspection(r: &Inspection, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "file:      {}", r.file)?;
+    writeln!(out, "file:      {}", clean(&r.file))?;
     writeln!(out, "sha256:    {}", r.sha256)?;
     writeln!(out, "size:      {} bytes", r.size)?;
     if let Some(m) = &r.metadata {
-        writeln!(out, "id:        {}", m.id)?;
-        writeln!(out, "title:     {}", m.title)?;
-        writeln!(out, "version:   {}", m.version)?;
+        writeln!(out, "id:        {}", clean(&m.id))?;
+        writeln!(out, "title:     {}", clean(&m.title))?;
+        writeln!(out, "version:   {}", clean(&m.version))?;
         writeln!(out, "severity:  {}", m.severity)?;
-        writeln!(out, "refs:      {}", m.references.join("; "))?;
+        writeln!(out, "refs:      {}", clean(&m.references.join("; ")))?;
         for i in &m.items {
             writeln!(
                 out,
                 "item:      {} {} (level {}, {})",
-                i.benchmark, i.item, i.level, i.assessment
+                clean(&i.benchmark),
+                clean(&i.item),
+                i.level,
+                i.assessment
             )?;
         }
-        writeln!(out, "reads:     {}", m.reads.join(", "))?;
+        writeln!(out, "reads:     {}", clean(&m.reads.join(", ")))?;
+    }
+    if !r.broad_reads.is_empty() {
+        writeln!(
+            out,
+            "broad:     reads {} (the whole root or all of /etc); it can read every file \
+             there but private keys and password hashes",
+            clean(&r.broad_reads.join(", "))
+        )?;
     }
     writeln!(
         out,
         "wit:       {}",
-        r.wit
-            .as_deref()
-            .unwrap_or("(imports no bulkhead interface)")
+        clean(
+            r.wit
+                .as_deref()
+                .unwrap_or("(imports no bulkhead interface)")
+        )
     )?;
     writeln!(out, "imports:")?;
     for i in &r.imports {
         match &i.refused {
-            Some(why) => writeln!(out, "  {:<9}  {} ({why})", "REFUSED", i.name)?,
-            None => writeln!(out, "  {:<9}  {}", i.kind, i.name)?,
+            Some(why) => writeln!(
+                out,
+                "  {:<9}  {} ({})",
+                "REFUSED",
+                clean(&i.name),
+                clean(why)
+            )?,
+            None => writeln!(out, "  {:<9}  {}", i.kind, clean(&i.name))?,
         }
     }
-    writeln!(out, "trust:     {}", r.trust)?;
+    writeln!(out, "trust:     {}", clean(&r.trust))?;
     match &r.reason {
         None => writeln!(out, "runnable:  yes"),
-        Some(why) => writeln!(out, "runnable:  no: {why}"),
+        Some(why) => writeln!(out, "runnable:  no: {}", clean(why)),
     }
 }
 
@@ -224,24 +255,36 @@ pub fn list(catalog: &Catalog, format: Format, out: &mut dyn Write) -> anyhow::R
             writeln!(out)?;
         }
         Format::Table => {
-            let w_id = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-            let w_src = rows
+            let shown: Vec<[String; 5]> = rows
                 .iter()
-                .map(|r| r.source.len())
-                .max()
-                .unwrap_or(6)
-                .max(6);
+                .map(|r| {
+                    [
+                        clean(r.id),
+                        clean(r.version),
+                        r.sha256.get(..12).unwrap_or("-").to_owned(),
+                        clean(&r.source),
+                        clean(&r.status),
+                    ]
+                })
+                .collect();
+            let width = |i: usize, min: usize| {
+                shown
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .max()
+                    .unwrap_or(min)
+                    .max(min)
+            };
+            let (w_id, w_ver, w_src) = (width(0, 2), width(1, 8), width(3, 6));
             writeln!(
                 out,
-                "{:<w_id$}  {:<8}  {:<12}  {:<w_src$}  STATUS",
+                "{:<w_id$}  {:<w_ver$}  {:<12}  {:<w_src$}  STATUS",
                 "ID", "VERSION", "SHA256", "SOURCE"
             )?;
-            for r in &rows {
-                let short = r.sha256.get(..12).unwrap_or("-");
+            for [id, version, short, source, status] in &shown {
                 writeln!(
                     out,
-                    "{:<w_id$}  {:<8}  {:<12}  {:<w_src$}  {}",
-                    r.id, r.version, short, r.source, r.status
+                    "{id:<w_id$}  {version:<w_ver$}  {short:<12}  {source:<w_src$}  {status}"
                 )?;
             }
         }

@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod bindings;
+pub mod budget;
 pub mod cache;
 pub mod caps;
 pub mod catalog;
@@ -21,6 +22,7 @@ pub mod fix;
 pub mod formats;
 pub mod gate;
 pub mod grants;
+pub mod human;
 pub mod inspect;
 pub mod journal;
 pub mod pattern;

@@ -28,7 +28,8 @@ fn main() -> ExitCode {
         // A closed stdout pipe (`bulkhead run | head`) is not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("bulkhead: {e:#}");
+            // Errors can quote what a control, a plugin file or the daemon said.
+            bulkhead::human::warn(format_args!("{e:#}"));
             ExitCode::from(2)
         }
     }

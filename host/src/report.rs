@@ -12,6 +12,7 @@ use crate::bindings::control::Finding;
 use crate::bindings::types::{Status, Target};
 use crate::catalog::{Control, LoadFailure, Source};
 use crate::grants::Denial;
+use crate::human::clean;
 use crate::runner::CallOutcome;
 use crate::state::LogLine;
 
@@ -418,11 +419,11 @@ impl Report {
             for d in &c.denials {
                 writeln!(
                     out,
-                    "denied: {} called {}({}) without the {:?} grant",
+                    "denied: {} called {}({}): {}",
                     clean(&c.id),
                     d.call,
                     clean(&d.argument),
-                    d.missing
+                    d.reason.describe(d.missing)
                 )?;
             }
         }
@@ -458,13 +459,6 @@ fn paint(status: &str, text: &str) -> String {
     format!("\x1b[{code}m{text}\x1b[0m")
 }
 
-/// Text from a control, made safe for a terminal: no escape sequences, one line.
-fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,11 +472,6 @@ mod tests {
     #[case::escape_in_name(Target::Container("a\u{1b}[2J".into()), false)]
     fn targets(#[case] target: Target, #[case] ok: bool) {
         assert_eq!(check_target(&target).is_ok(), ok);
-    }
-
-    #[test]
-    fn terminal_text_loses_escape_sequences() {
-        assert_eq!(clean("a\u{1b}[31mb\nc"), "a [31mb c");
     }
 
     fn report_with(statuses: &[&'static str]) -> Report {

@@ -10,36 +10,11 @@ use wasmtime::{Store, StoreLimitsBuilder, UpdateDeadline};
 use crate::bindings::control::{ControlMetadata, Finding};
 use crate::bindings::control_v1;
 use crate::bindings::types::{Error as WitError, Target};
+use crate::budget::Exceeded;
+pub use crate::budget::Limits;
 use crate::engine::Pre;
 use crate::grants::Grants;
 use crate::state::{CallRecord, HostState, RunContext};
-
-/// Bounds on every call into a control.
-#[derive(Debug, Clone)]
-pub struct Limits {
-    /// Wall-clock time for one call, host calls included.
-    pub deadline: Duration,
-    /// Linear memory a control may grow to, in bytes.
-    pub memory_bytes: usize,
-    /// Findings one audit may return.
-    pub max_findings: usize,
-    /// Bytes in one finding's message or evidence value.
-    pub max_text_bytes: usize,
-    /// Bytes of log (including captured stdout/stderr) kept per call.
-    pub max_log_bytes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            deadline: Duration::from_secs(30),
-            memory_bytes: 64 << 20,
-            max_findings: 10_000,
-            max_text_bytes: 8 << 10,
-            max_log_bytes: 64 << 10,
-        }
-    }
-}
 
 /// The outcome of one call, with what the control did along the way.
 pub struct CallOutcome<T> {
@@ -101,25 +76,47 @@ impl Runner {
         &self.limits
     }
 
-    fn store(&self, pre: &Pre, grants: Grants) -> Store<HostState> {
-        let limits = StoreLimitsBuilder::new()
+    /// The containers a call that reads the daemon is served: the snapshot is taken
+    /// first (the call would wait for it at its first Docker call anyway), so that its
+    /// budget can grow with them. The wait counts against the deadline of the call that
+    /// began at `start`.
+    async fn containers(&self, docker: bool, start: Instant) -> usize {
+        if !docker {
+            return 0;
+        }
+        let left = self.limits.deadline.saturating_sub(start.elapsed());
+        match tokio::time::timeout(left, self.run.docker.snapshot()).await {
+            Ok(Ok(snapshot)) => snapshot.containers().len(),
+            Ok(Err(_)) | Err(_) => 0,
+        }
+    }
+
+    fn store(&self, pre: &Pre, grants: Grants, containers: usize) -> Store<HostState> {
+        let memory = StoreLimitsBuilder::new()
             .memory_size(self.limits.memory_bytes)
             .trap_on_grow_failure(true)
             .build();
-        let state = HostState::new(self.run.clone(), grants, limits, self.limits.max_log_bytes);
+        let state = HostState::new(self.run.clone(), grants, memory, self.limits, containers);
         let mut store = Store::new(pre.engine(), state);
         store.limiter(|s| &mut s.limits);
+        // Wasmtime's own bound on what it copies out of the guest in one host call or
+        // one result, set from the limits rather than left at the library's default.
+        store.set_hostcall_fuel(self.limits.hostcall_copy_bytes(containers));
         // Yield to the executor at every epoch tick: a spinning guest cannot hold a
-        // worker thread, and the timeout below can always end it.
+        // worker thread, and the timeout below can always end it. A call over its
+        // budget is ended at the next tick: nothing more it does would be kept.
         store.set_epoch_deadline(1);
-        store.epoch_deadline_callback(|_| Ok(UpdateDeadline::Yield(1)));
+        store.epoch_deadline_callback(|ctx| match ctx.data().record.budget.exceeded() {
+            Some(exceeded) => Err(wasmtime::Error::msg(exceeded.to_string())),
+            None => Ok(UpdateDeadline::Yield(1)),
+        });
         store
     }
 
     /// Call `metadata()` with no grants at all. A 0.1.0 control's answer is carried over
     /// into the 0.2.0 shape: it names no benchmark items.
     pub async fn metadata(&self, pre: &Pre) -> CallOutcome<ControlMetadata> {
-        let mut store = self.store(pre, Grants::none());
+        let mut store = self.store(pre, Grants::none(), 0);
         let start = Instant::now();
         let call = async {
             match pre {
@@ -135,14 +132,25 @@ impl Runner {
                 }
             }
         };
-        let result = self.bounded(call).await;
+        let result = self.bounded(call, start).await;
+        let result = result.and_then(|meta| {
+            charge(&mut store, |budget| budget.take_metadata(&meta))?;
+            Ok(meta)
+        });
         self.finish(store, result, start)
     }
 
-    /// Call `audit()` with `grants`, and check what comes back against the limits.
-    pub async fn audit(&self, pre: &Pre, grants: Grants) -> CallOutcome<Vec<Finding>> {
-        let mut store = self.store(pre, grants);
+    /// Call `audit()` with `grants`, and check what comes back against the limits;
+    /// `docker` says whether the control reads the daemon (see [`Runner::containers`]).
+    pub async fn audit(
+        &self,
+        pre: &Pre,
+        grants: Grants,
+        docker: bool,
+    ) -> CallOutcome<Vec<Finding>> {
         let start = Instant::now();
+        let containers = self.containers(docker, start).await;
+        let mut store = self.store(pre, grants, containers);
         let call = async {
             match pre {
                 Pre::V2(pre, _) => {
@@ -157,10 +165,13 @@ impl Runner {
                 }
             }
         };
-        let result = self
-            .bounded(call)
-            .await
-            .and_then(|findings| self.check_findings(findings));
+        let result = self.bounded(call, start).await.and_then(|findings| {
+            charge(&mut store, |budget| budget.take_findings(&findings))?;
+            for finding in &findings {
+                crate::report::check_target(&finding.target)?;
+            }
+            Ok(findings)
+        });
         self.finish(store, result, start)
     }
 
@@ -170,10 +181,12 @@ impl Runner {
         &self,
         pre: &Pre,
         grants: Grants,
+        docker: bool,
         target: Target,
     ) -> CallOutcome<Result<(), WitError>> {
-        let mut store = self.store(pre, grants);
         let start = Instant::now();
+        let containers = self.containers(docker, start).await;
+        let mut store = self.store(pre, grants, containers);
         let call = async {
             match pre {
                 Pre::V2(pre, _) => {
@@ -188,15 +201,23 @@ impl Runner {
                 }
             }
         };
-        let result = self.bounded(call).await;
+        let result = self.bounded(call, start).await.and_then(|outcome| {
+            if let Err(error) = &outcome {
+                charge(&mut store, |budget| budget.take_error(error))?;
+            }
+            Ok(outcome)
+        });
         self.finish(store, result, start)
     }
 
+    /// Run `call` until the deadline of a call that began at `start`.
     async fn bounded<T>(
         &self,
         call: impl Future<Output = wasmtime::Result<T>>,
+        start: Instant,
     ) -> Result<T, String> {
-        match tokio::time::timeout(self.limits.deadline, call).await {
+        let left = self.limits.deadline.saturating_sub(start.elapsed());
+        match tokio::time::timeout(left, call).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(trap)) => Err(self.describe_trap(&trap)),
             Err(_) => Err(format!(
@@ -218,9 +239,15 @@ impl Runner {
         }
         if text.contains("write beyond capacity of MemoryOutputPipe") {
             return format!(
-                "wrote more than the log limit of {} bytes to stdout/stderr",
+                "wrote more than the log limit of {} bytes to stdout/stderr (the limit \
+                 [limits] max_log_bytes)",
                 self.limits.max_log_bytes
             );
+        }
+        if text.contains("fuel allocated for hostcalls has been exhausted") {
+            return "went over its budget: handed the host more in one host call or result \
+                    than the copy limit derived from [limits] max_output_bytes"
+                .to_owned();
         }
         // `{err:#}` starts with a backtrace header; the reason is the trap itself.
         match err.downcast_ref::<wasmtime::Trap>() {
@@ -229,33 +256,8 @@ impl Runner {
         }
     }
 
-    fn check_findings(&self, findings: Vec<Finding>) -> Result<Vec<Finding>, String> {
-        let limits = &self.limits;
-        if findings.len() > limits.max_findings {
-            return Err(format!(
-                "returned {} findings, more than the limit of {}",
-                findings.len(),
-                limits.max_findings
-            ));
-        }
-        for finding in &findings {
-            let too_long = finding.message.len() > limits.max_text_bytes
-                || finding
-                    .evidence
-                    .iter()
-                    .any(|(k, v)| k.len() + v.len() > limits.max_text_bytes);
-            if too_long {
-                return Err(format!(
-                    "returned a finding with more than {} bytes of text",
-                    limits.max_text_bytes
-                ));
-            }
-            crate::report::check_target(&finding.target)?;
-        }
-        Ok(findings)
-    }
-
-    /// End a call: take its record, and turn a log-limit breach into an error.
+    /// End a call: take its record, and turn a budget breach anywhere in the call (its
+    /// log, its denials, a host call's arguments) into the call's error.
     fn finish<T>(
         &self,
         store: Store<HostState>,
@@ -263,12 +265,9 @@ impl Runner {
         start: Instant,
     ) -> CallOutcome<T> {
         let record = store.into_data().finish();
-        let result = match result {
-            Ok(_) if record.log_truncated => Err(format!(
-                "logged more than the limit of {} bytes",
-                self.limits.max_log_bytes
-            )),
-            other => other,
+        let result = match (result, record.budget.exceeded()) {
+            (_, Some(exceeded)) => Err(exceeded.to_string()),
+            (other, None) => other,
         };
         CallOutcome {
             result,
@@ -276,4 +275,12 @@ impl Runner {
             elapsed: start.elapsed(),
         }
     }
+}
+
+/// Charge what a call returned to its store's budget; over it, the call's error.
+fn charge(
+    store: &mut Store<HostState>,
+    take: impl FnOnce(&mut crate::budget::Budget) -> Result<(), Exceeded>,
+) -> Result<(), String> {
+    take(&mut store.data_mut().record.budget).map_err(|e| e.to_string())
 }

@@ -34,6 +34,18 @@ pub fn validate_reads(id: &str, reads: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// The declared reads that cover the whole root or all of `/etc`: a control declaring
+/// one can read nearly every configuration file of the host (never its private keys
+/// and password hashes, see [`crate::caps::secrets`]), so `plugins inspect` flags it and
+/// `[trust] require_pinned` wants it pinned by id.
+pub fn broad_reads(reads: &[String]) -> Vec<String> {
+    reads
+        .iter()
+        .filter(|r| normalize(r).is_ok_and(|p| p == "/" || p == "/etc"))
+        .cloned()
+        .collect()
+}
+
 /// Whether any declared entry needs the daemon's paths computed.
 pub fn needs_dockerd_paths(reads: &[String]) -> bool {
     reads.iter().any(|r| r == DOCKERD_CONFIG)

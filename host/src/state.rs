@@ -9,6 +9,7 @@ use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
+use crate::budget::{Budget, Exceeded, Limits};
 use crate::caps::admin::AdminCtx;
 use crate::caps::docker::DockerCtx;
 use crate::caps::fs::FsCtx;
@@ -47,7 +48,8 @@ pub struct ChangeRecord {
     /// For containers, the equivalent `docker run` line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub docker_run: Option<String>,
-    /// `planned`, `applied`, `unchanged`, `skipped` or `failed`.
+    /// `planned`, `applied`, `unchanged`, `skipped`, `failed`, or `denied` (not the
+    /// target of the remediate call: nothing was changed).
     pub status: &'static str,
     /// Why it was skipped or failed, or what else changed with it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,8 +65,9 @@ pub struct LogLine {
     pub message: String,
 }
 
-/// What one call into a control did besides returning: refused calls and log lines.
-#[derive(Debug, Default)]
+/// What one call into a control did besides returning: refused calls, log lines and
+/// changes, each charged to the call's [`Budget`] before it is kept.
+#[derive(Debug)]
 pub struct CallRecord {
     /// Calls the host refused.
     pub denials: Vec<Denial>,
@@ -72,47 +75,60 @@ pub struct CallRecord {
     pub log: Vec<LogLine>,
     /// Changes asked for through the mutating capabilities.
     pub changes: Vec<ChangeRecord>,
-    log_bytes: usize,
-    /// Whether lines were dropped for the log limit.
-    pub log_truncated: bool,
-    max_log_bytes: usize,
+    /// What the call may still hand the host.
+    pub budget: Budget,
+}
+
+impl Default for CallRecord {
+    fn default() -> Self {
+        CallRecord::new(Limits::default(), 0)
+    }
 }
 
 impl CallRecord {
-    /// An empty record keeping at most `max_log_bytes` of log text.
-    pub fn new(max_log_bytes: usize) -> Self {
+    /// An empty record of a call under `limits`, served a snapshot of `containers`.
+    pub fn new(limits: Limits, containers: usize) -> Self {
         CallRecord {
-            max_log_bytes,
-            ..CallRecord::default()
+            denials: Vec::new(),
+            log: Vec::new(),
+            changes: Vec::new(),
+            budget: Budget::new(limits, containers),
         }
     }
 
-    /// Record a refused call.
+    /// Record a refused call, if the budget still allows it (else the call is over its
+    /// budget, which ends it in `error` anyway).
     pub fn deny(&mut self, denial: Denial) {
-        // A control looping on a denied call must not grow the report without bound.
-        if self.denials.len() < 1000 {
+        if self.budget.take_denial(&denial.argument).is_ok() {
             self.denials.push(denial);
         }
     }
 
-    /// Record a change (planned or made).
-    pub fn change(&mut self, change: ChangeRecord) {
-        if self.changes.len() < 1000 {
-            self.changes.push(change);
-        }
+    /// Check that one more change may be recorded, before it is made.
+    pub fn may_change(&mut self, change: &ChangeRecord) -> Result<(), Exceeded> {
+        let texts = [
+            change.target.as_str(),
+            &change.before,
+            &change.after,
+            change.docker_run.as_deref().unwrap_or_default(),
+            change.detail.as_deref().unwrap_or_default(),
+        ];
+        self.budget.take_change(&texts)
     }
 
-    /// Record a log line, dropping it once the log limit is reached.
+    /// Record a change (planned or made) that [`CallRecord::may_change`] admitted.
+    pub fn change(&mut self, change: ChangeRecord) {
+        self.changes.push(change);
+    }
+
+    /// Record a log line, if the budget still allows it.
     pub fn log(&mut self, level: &'static str, message: &str) {
-        if self.log_bytes + message.len() > self.max_log_bytes {
-            self.log_truncated = true;
-            return;
+        if self.budget.take_log_line(message).is_ok() {
+            self.log.push(LogLine {
+                level,
+                message: message.to_owned(),
+            });
         }
-        self.log_bytes += message.len();
-        self.log.push(LogLine {
-            level,
-            message: message.to_owned(),
-        });
     }
 }
 
@@ -133,16 +149,19 @@ pub struct HostState {
 }
 
 impl HostState {
-    /// A store's data for a call with `grants`. WASI has no preopened directories, no
-    /// environment, no arguments and no network; stdout and stderr are captured.
+    /// A store's data for a call with `grants` under `limits`, served a snapshot of
+    /// `containers`. WASI has no preopened directories, no environment, no arguments and
+    /// no network; stdout and stderr are captured.
     pub fn new(
         run: Arc<RunContext>,
         grants: Grants,
-        limits: StoreLimits,
-        max_log_bytes: usize,
+        store_limits: StoreLimits,
+        limits: Limits,
+        containers: usize,
     ) -> Self {
-        let stdout = MemoryOutputPipe::new(max_log_bytes);
-        let stderr = MemoryOutputPipe::new(max_log_bytes);
+        // Bytes past the log limit would be refused when the lines are counted anyway.
+        let stdout = MemoryOutputPipe::new(limits.max_log_bytes);
+        let stderr = MemoryOutputPipe::new(limits.max_log_bytes);
         let wasi = WasiCtx::builder()
             .stdout(stdout.clone())
             .stderr(stderr.clone())
@@ -153,8 +172,8 @@ impl HostState {
         HostState {
             run,
             grants,
-            record: CallRecord::new(max_log_bytes),
-            limits,
+            record: CallRecord::new(limits, containers),
+            limits: store_limits,
             wasi,
             table: ResourceTable::new(),
             stdout,

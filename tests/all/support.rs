@@ -330,3 +330,15 @@ pub fn bulkhead_wasm(id: &str) -> Vec<u8> {
         .join(format!("{}.wasm", id.replace('-', "_")));
     std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
+
+/// The sha256 of a component, as `plugins inspect` reports it (what a pin holds).
+pub fn sha256_of(path: &Path) -> String {
+    let out = run(&[
+        "plugins",
+        "inspect",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    out.json()["sha256"].as_str().unwrap().to_owned()
+}

@@ -13,13 +13,13 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 use wasmtime::component::{HasData, Linker};
 
-use super::check;
 use super::docker::{DockerCtx, connect};
-use super::fs::{FsCtx, host_path, scoped};
+use super::fs::{FsCtx, host_path, normalize, scoped};
+use super::{Args, Mode, check};
 use crate::bindings::container_admin::{self, Tightening};
 use crate::bindings::types::Error as WitError;
 use crate::bindings::{file_admin, ownership_admin};
-use crate::grants::{Call, Grants};
+use crate::grants::{Call, Denial, FixTarget, Grants, Refusal};
 use crate::journal::{Change, Ids, Journal, Line};
 use crate::replace;
 use crate::state::{CallRecord, ChangeRecord, HostState};
@@ -38,7 +38,9 @@ pub enum AdminMode {
 pub struct AdminCtx {
     mode: AdminMode,
     applied: AtomicU32,
-    /// Test hook: abort the process after this many applied changes.
+    /// Test hook, only in builds with the `test-hooks` feature (which only the test
+    /// suite enables): abort the process after this many applied changes.
+    #[cfg(feature = "test-hooks")]
     crash_after: Option<u32>,
 }
 
@@ -48,6 +50,7 @@ impl AdminCtx {
         AdminCtx {
             mode,
             applied: AtomicU32::new(0),
+            #[cfg(feature = "test-hooks")]
             crash_after: std::env::var("BULKHEAD_TEST_CRASH_AFTER_CHANGES")
                 .ok()
                 .and_then(|n| n.parse().ok()),
@@ -64,10 +67,12 @@ impl AdminCtx {
 
     fn applied_one(&self) {
         let n = self.applied.fetch_add(1, Ordering::SeqCst) + 1;
+        #[cfg(feature = "test-hooks")]
         if self.crash_after == Some(n) {
             eprintln!("bulkhead: test hook: aborting after {n} applied change(s)");
             std::process::abort();
         }
+        let _ = n;
     }
 }
 
@@ -85,6 +90,75 @@ fn journal_error(e: impl std::fmt::Display) -> WitError {
 }
 
 impl AdminView<'_> {
+    /// Refuse a change to `changed` (`file:…` or `container:…`) when it is not the
+    /// remediate call's target: a denial for the report, and a `denied` row in the plan.
+    fn off_target(&mut self, call: Call, changed: String, args: &(impl Args + ?Sized)) -> WitError {
+        let target = match self.grants.change_target() {
+            Some(FixTarget::File(path)) => format!("file:{path}"),
+            Some(FixTarget::Container(name)) => format!("container:{name}"),
+            Some(FixTarget::Host) | None => "host".to_owned(),
+        };
+        let argument = args.show();
+        let change = ChangeRecord {
+            action: call.wit_name(),
+            target: changed,
+            before: String::new(),
+            after: argument.clone(),
+            docker_run: None,
+            status: "denied",
+            detail: Some(format!(
+                "not the target this fix was asked for ({target}); nothing changed"
+            )),
+        };
+        if self.record.may_change(&change).is_ok() {
+            self.record.change(change);
+        }
+        self.record
+            .deny(Denial::new(call, argument, Refusal::Target));
+        WitError::Denied
+    }
+
+    /// Admit a file change at the link-free `rel` (`path` as the control wrote it) only
+    /// when it is the remediate call's file target, as written or where it leads.
+    fn on_target(
+        &mut self,
+        call: Call,
+        rel: &std::path::Path,
+        args: &(impl Args + ?Sized),
+    ) -> Result<(), WitError> {
+        let changed = host_path(rel);
+        let allowed = match self.grants.change_target() {
+            Some(FixTarget::File(target)) => {
+                normalize(target).is_ok_and(|t| t == changed)
+                    || self
+                        .fs
+                        .resolve(target, true)
+                        .is_ok_and(|t| host_path(&t) == changed)
+            }
+            _ => false,
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(self.off_target(call, format!("file:{changed}"), args))
+        }
+    }
+
+    /// Charge a change record to the call's budget, before anything is changed: over
+    /// it, the change is refused and the call ends in `error`.
+    fn admit(&mut self, change: &ChangeRecord) -> Result<(), WitError> {
+        self.record
+            .may_change(change)
+            .map_err(|e| WitError::Invalid(e.to_string()))
+    }
+
+    /// Record a change that needs nothing done (planned, or already so).
+    fn keep(&mut self, change: ChangeRecord) -> Result<(), WitError> {
+        self.admit(&change)?;
+        self.record.change(change);
+        Ok(())
+    }
+
     /// Record a file change; when applying, journal it, make it with `make`, and mark it
     /// done. `make` returns what else changed with it, for the record.
     async fn file_change(
@@ -93,10 +167,11 @@ impl AdminView<'_> {
         journaled: Change,
         make: impl FnOnce() -> Result<Option<String>, WitError>,
     ) -> Result<(), WitError> {
-        let AdminMode::Apply(journal) = &self.admin.mode else {
-            self.record.change(change);
-            return Ok(());
+        let admin = self.admin;
+        let AdminMode::Apply(journal) = &admin.mode else {
+            return self.keep(change);
         };
+        self.admit(&change)?;
         let mut journal = journal.lock().await;
         let seq = journal.intent(journaled).map_err(journal_error)?;
         let result = make();
@@ -105,14 +180,14 @@ impl AdminView<'_> {
                 change.status = "applied";
                 change.detail.clone_from(detail);
                 journal.append(&Line::Done { seq }).map_err(journal_error)?;
+                // Counted while the journal is held: no other change can slip in first.
+                admin.applied_one();
             }
             Err(_) => change.status = "failed",
         }
         drop(journal);
         self.record.change(change);
-        result?;
-        self.admin.applied_one();
-        Ok(())
+        result.map(|_| ())
     }
 }
 
@@ -139,10 +214,11 @@ fn file_record(
 
 impl file_admin::Host for AdminView<'_> {
     async fn chmod(&mut self, path: String, mode: u32) -> Result<(), WitError> {
-        let argument = format!("{path} {mode:04o}");
-        check(self.grants, self.record, Call::Chmod, &argument)?;
-        // A control may only change what it may read.
+        check(self.grants, self.record, Call::Chmod, &(&path, Mode(mode)))?;
+        // A control may only change what it may read, and only the target it was asked
+        // to fix.
         let rel = scoped(self.fs, self.grants, self.record, Call::Chmod, &path, true)?;
+        self.on_target(Call::Chmod, &rel, &(&path, Mode(mode)))?;
         let mode = mode & 0o7777;
         let before = self.fs.mode_of(&path, &rel)?;
         if mode & !before != 0 {
@@ -159,8 +235,7 @@ impl file_admin::Host for AdminView<'_> {
             format!("{mode:04o}"),
         );
         if before == mode {
-            self.record.change(change);
-            return Ok(());
+            return self.keep(change);
         }
         let fs = self.fs;
         let journaled = Change::Chmod {
@@ -182,10 +257,10 @@ impl ownership_admin::Host for AdminView<'_> {
         uid: Option<u32>,
         gid: Option<u32>,
     ) -> Result<(), WitError> {
-        let id = |n: Option<u32>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
-        let argument = format!("{path} {}:{}", id(uid), id(gid));
-        check(self.grants, self.record, Call::Chown, &argument)?;
+        let args = (&path, uid, gid);
+        check(self.grants, self.record, Call::Chown, &args)?;
         let rel = scoped(self.fs, self.grants, self.record, Call::Chown, &path, true)?;
+        self.on_target(Call::Chown, &rel, &args)?;
         let (uid_before, gid_before, mode) = self.fs.owner_of(&path, &rel)?;
         let before = Ids {
             uid: uid_before,
@@ -207,8 +282,7 @@ impl ownership_admin::Host for AdminView<'_> {
         let resolved = host_path(&rel);
         let change = file_record("chown", &resolved, before.to_string(), after.to_string());
         if before == after {
-            self.record.change(change);
-            return Ok(());
+            return self.keep(change);
         }
         let fs = self.fs;
         let journaled = Change::Chown {
@@ -245,8 +319,15 @@ impl container_admin::Host for AdminView<'_> {
         name: String,
         change: Tightening,
     ) -> Result<String, WitError> {
-        let argument = format!("{name} cap-drop={}", change.cap_drop.join(","));
-        check(self.grants, self.record, Call::ReplaceContainer, &argument)?;
+        let args = (&name, &change);
+        check(self.grants, self.record, Call::ReplaceContainer, &args)?;
+        if self.grants.change_target() != Some(&FixTarget::Container(name.clone())) {
+            return Err(self.off_target(
+                Call::ReplaceContainer,
+                format!("container:{name}"),
+                &args,
+            ));
+        }
         let snapshot = self.docker.snapshot().await?;
         let container = snapshot
             .containers()
@@ -270,17 +351,20 @@ impl container_admin::Host for AdminView<'_> {
             detail: None,
         };
         let Some(cap_drop) = cap_drop else {
-            self.record.change(record);
+            self.keep(record)?;
             return Ok(container.id);
         };
         record.after = format!("CapDrop={cap_drop:?}");
         record.docker_run = Some(replace::docker_run_line(&inspect, &cap_drop));
         record.status = "planned";
-        let AdminMode::Apply(journal) = &self.admin.mode else {
-            self.record.change(record);
+        let admin = self.admin;
+        let AdminMode::Apply(journal) = &admin.mode else {
+            self.keep(record)?;
             return Ok(container.id);
         };
-        let outcome = apply_replace(self.docker, journal, &name, &container.id, &cap_drop).await;
+        self.admit(&record)?;
+        let outcome =
+            apply_replace(admin, journal, self.docker, &name, &container.id, &cap_drop).await;
         match &outcome {
             Ok(_) => record.status = "applied",
             Err(Skip(why)) => {
@@ -294,10 +378,7 @@ impl container_admin::Host for AdminView<'_> {
         }
         self.record.change(record);
         match outcome {
-            Ok(id) => {
-                self.admin.applied_one();
-                Ok(id)
-            }
+            Ok(id) => Ok(id),
             Err(Skip(why) | Failed(why)) => Err(WitError::Unavailable(why)),
         }
     }
@@ -313,8 +394,9 @@ enum NotApplied {
 use NotApplied::{Failed, Skip};
 
 async fn apply_replace(
-    docker_ctx: &DockerCtx,
+    admin: &AdminCtx,
     journal: &Mutex<Journal>,
+    docker_ctx: &DockerCtx,
     name: &str,
     audited_id: &str,
     cap_drop: &[String],
@@ -380,6 +462,7 @@ async fn apply_replace(
             "replaced, but the journal could not record it: {e}"
         ))
     })?;
+    admin.applied_one();
     Ok(new_id)
 }
 

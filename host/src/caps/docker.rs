@@ -38,13 +38,31 @@ pub struct Snapshot {
     ids_by_name: HashMap<String, String>,
     /// Members picked out of every document, by pointer, in `containers` order: many
     /// controls ask for the same ones (every container control for `/Id`, `/Name` and
-    /// `/State/Status`), and each is looked up once per run. At most [`MAX_COLUMNS`]
-    /// are kept, so a control asking for ever new pointers cannot grow it without bound.
-    columns: Mutex<HashMap<String, Column>>,
+    /// `/State/Status`), and each is looked up once per run. At most [`MEMO_BYTES`] are
+    /// kept, pointers, members and slots all counted, so a control asking for ever new
+    /// or ever longer pointers cannot grow it without bound.
+    columns: Mutex<Columns>,
 }
 
-/// The most pointers whose members [`Snapshot::column`] keeps.
-const MAX_COLUMNS: usize = 1024;
+/// The most bytes the memo of columns keeps (see [`Snapshot::column`]): about 40
+/// pointers' members of 2000 containers of 400 bytes each.
+pub const MEMO_BYTES: usize = 32 << 20;
+
+/// The memo of columns and the bytes it holds.
+#[derive(Debug, Default)]
+struct Columns {
+    by_pointer: HashMap<String, Column>,
+    bytes: usize,
+}
+
+/// The bytes one memo entry holds.
+fn memo_cost(pointer: &str, column: &Column) -> usize {
+    let members: usize = column
+        .iter()
+        .map(|m| size_of::<Option<String>>() + m.as_ref().map_or(0, String::len))
+        .sum();
+    pointer.len() + size_of::<(String, Column)>() + members
+}
 
 /// The JSON text of the member at one pointer of every container's document, in
 /// [`Snapshot::containers`] order; `None` where a document has none.
@@ -100,7 +118,7 @@ impl Snapshot {
     /// The member at `pointer` of every container's document (see [`Column`]), looked up
     /// on the first ask.
     pub(super) fn column(&self, pointer: &str) -> Column {
-        let known = |columns: &HashMap<String, Column>| columns.get(pointer).cloned();
+        let known = |columns: &Columns| columns.by_pointer.get(pointer).cloned();
         if let Some(column) = self.columns.lock().ok().and_then(|c| known(&c)) {
             return column;
         }
@@ -113,10 +131,15 @@ impl Snapshot {
                     .map(Value::to_string)
             })
             .collect();
+        let cost = memo_cost(pointer, &column);
         if let Ok(mut columns) = self.columns.lock()
-            && columns.len() < MAX_COLUMNS
+            && columns.bytes + cost <= MEMO_BYTES
+            && !columns.by_pointer.contains_key(pointer)
         {
-            columns.insert(pointer.to_owned(), column.clone());
+            columns.bytes += cost;
+            columns
+                .by_pointer
+                .insert(pointer.to_owned(), column.clone());
         }
         column
     }
@@ -405,10 +428,29 @@ mod tests {
         let privileged = snap.column("/HostConfig/Privileged");
         assert_eq!(&privileged[..], [None, Some("false".to_owned())]);
 
-        // Only so many are kept: past that, answers are looked up afresh every time.
-        for n in 0..MAX_COLUMNS {
-            snap.column(&format!("/Nope/{n}"));
+        // Only so many bytes are kept: past that, answers are looked up afresh every
+        // time. Long pointers fill it as surely as many.
+        let long = format!("/{}", "x".repeat(1 << 20));
+        for n in 0..MEMO_BYTES >> 20 {
+            snap.column(&format!("{long}{n}"));
         }
+        let kept = || snap.columns.lock().unwrap().bytes;
+        assert!(
+            kept() <= MEMO_BYTES && kept() > MEMO_BYTES / 2,
+            "{}",
+            kept()
+        );
+        // Then short ones, until the memo takes no more.
+        let mut n = 0;
+        loop {
+            let before = kept();
+            snap.column(&format!("/Nope/{n:040}"));
+            n += 1;
+            if kept() == before {
+                break;
+            }
+        }
+        assert!(kept() <= MEMO_BYTES, "{}", kept());
         let late = snap.column("/Config/Image");
         assert_eq!(&late[..], [None, Some("\"bulkhead-test:1\"".to_owned())]);
         assert!(!Arc::ptr_eq(&late, &snap.column("/Config/Image")));

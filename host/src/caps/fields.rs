@@ -3,8 +3,10 @@
 //!
 //! A control that judges five fields of every container asks for those five, and the
 //! host answers from the document it parsed once for the whole run: no sandbox parses
-//! a whole document per container. The answer is bounded: [`MAX_POINTERS`] pointers a
-//! call and [`MAX_ANSWER_BYTES`] of JSON text.
+//! a whole document per container. The question and the answer are bounded:
+//! [`MAX_POINTERS`] pointers of at most [`MAX_POINTER_BYTES`] together a call (and the
+//! pointers are charged to the call's budget like every argument), [`MAX_ANSWER_BYTES`]
+//! of JSON text.
 
 use std::borrow::Cow;
 
@@ -20,6 +22,9 @@ use crate::state::{CallRecord, HostState};
 
 /// The most pointers one call may ask for.
 pub const MAX_POINTERS: usize = 256;
+/// The most bytes the pointers of one call may come to: the longest pointer into a real
+/// inspect document is well under 200 bytes.
+pub const MAX_POINTER_BYTES: usize = 16 << 10;
 /// The most JSON text one answer may carry, all members together.
 pub const MAX_ANSWER_BYTES: usize = 16 << 20;
 
@@ -114,6 +119,13 @@ fn check_pointers(pointers: &[String]) -> Result<(), WitError> {
             pointers.len()
         )));
     }
+    let bytes: usize = pointers.iter().map(String::len).sum();
+    if bytes > MAX_POINTER_BYTES {
+        return Err(WitError::Invalid(format!(
+            "the pointers of one call come to {bytes} bytes; ask for at most \
+             {MAX_POINTER_BYTES} bytes of pointers at a time"
+        )));
+    }
     match pointers
         .iter()
         .find(|p| !(p.is_empty() || p.starts_with('/')))
@@ -138,7 +150,7 @@ impl Host for FieldsView<'_> {
         &mut self,
         pointers: Vec<String>,
     ) -> Result<Vec<Vec<Option<String>>>, WitError> {
-        check(self.grants, self.record, Call::Fields, "")?;
+        check(self.grants, self.record, Call::Fields, &pointers)?;
         let snapshot = self.docker.snapshot().await?;
         pick_all(snapshot.containers().len(), &pointers, |p| {
             snapshot.column(p)
@@ -150,7 +162,7 @@ impl Host for FieldsView<'_> {
         id: String,
         pointers: Vec<String>,
     ) -> Result<Vec<Option<String>>, WitError> {
-        check(self.grants, self.record, Call::Fields, &id)?;
+        check(self.grants, self.record, Call::Fields, &(&id, &pointers))?;
         let snapshot = self.docker.snapshot().await?;
         let doc = snapshot.document(&id).ok_or(WitError::NotFound)?;
         pick(doc, &pointers)
@@ -222,6 +234,12 @@ mod tests {
         );
         let many = vec!["/Name"; MAX_POINTERS + 1];
         assert!(matches!(ask(&many), Err(WitError::Invalid(m)) if m.contains("at most 256")));
+        let long = format!("/{}", "x".repeat(MAX_POINTER_BYTES));
+        assert!(
+            matches!(ask(&[&long]), Err(WitError::Invalid(m)) if m.contains("bytes of pointers"))
+        );
+        let just = format!("/{}", "x".repeat(MAX_POINTER_BYTES - 1));
+        assert_eq!(ask(&[&just]).unwrap(), [None]);
         assert_eq!(
             ask(&vec!["/Name"; MAX_POINTERS]).unwrap().len(),
             MAX_POINTERS

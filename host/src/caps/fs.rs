@@ -15,10 +15,10 @@ use cap_std::ambient_authority;
 use cap_std::fs::{Dir, Metadata, MetadataExt};
 use wasmtime::component::{HasData, Linker};
 
-use super::check;
+use super::{check, secrets};
 use crate::bindings::filesystem::{self, Host};
 use crate::bindings::types::{Error as WitError, FileInfo, FileKind};
-use crate::grants::{Call, Denial, Grants};
+use crate::grants::{Call, Denial, Grants, Refusal};
 use crate::state::{CallRecord, HostState};
 
 /// The most a control may read from one file in one call.
@@ -115,11 +115,35 @@ impl FsCtx {
         Ok(out)
     }
 
+    /// Read up to `max_bytes` of the link-free `rel` for a control, unless the file is a
+    /// secret ([`secrets::is_secret`], judged on all a read could return, whatever
+    /// `max_bytes` asks): then `Ok(None)`.
+    pub(crate) fn read_for_control(
+        &self,
+        path: &str,
+        rel: &Path,
+        max_bytes: u32,
+    ) -> Result<Option<Vec<u8>>, WitError> {
+        let mut bytes = self.read_file(path, rel, MAX_READ_BYTES)?;
+        if secrets::is_secret(&host_path(rel), &bytes) {
+            return Ok(None);
+        }
+        bytes.truncate(max_bytes.min(MAX_READ_BYTES) as usize);
+        Ok(Some(bytes))
+    }
+
     /// Read up to [`MAX_READ_BYTES`] of the file at `path` (links followed), for the
     /// host's own use (not on behalf of a control).
     pub fn read_small_file(&self, path: &str) -> Result<Vec<u8>, WitError> {
         let rel = self.resolve(path, true)?;
         self.read_file(path, &rel, MAX_READ_BYTES)
+    }
+
+    /// [`FsCtx::read_small_file`] for what the host hands on to controls as text (audit
+    /// rules): `Ok(None)` when the file is a secret ([`secrets::is_secret`]).
+    pub fn read_small_public_file(&self, path: &str) -> Result<Option<Vec<u8>>, WitError> {
+        let rel = self.resolve(path, true)?;
+        self.read_for_control(path, &rel, MAX_READ_BYTES)
     }
 
     /// The sorted names in the directory at `path` (links followed), for the host's own
@@ -232,12 +256,13 @@ pub struct FsView<'a> {
 
 impl FsView<'_> {
     fn allow(&mut self, call: Call, path: &str, follow: bool) -> Result<PathBuf, WitError> {
+        check(self.grants, self.record, call, path)?;
         scoped(self.ctx, self.grants, self.record, call, path, follow)
     }
 }
 
-/// Check `call` on `path`: its grant, then the read scope for the path as written and
-/// for where it leads. Returns the link-free path relative to the root.
+/// Check `call` on `path`, once [`check`] admitted it: the read scope for the path as
+/// written and for where it leads. Returns the link-free path relative to the root.
 pub(crate) fn scoped(
     ctx: &FsCtx,
     grants: &Grants,
@@ -246,9 +271,8 @@ pub(crate) fn scoped(
     path: &str,
     follow: bool,
 ) -> Result<PathBuf, WitError> {
-    check(grants, record, call, path)?;
     let mut deny = |argument: String| {
-        record.deny(Denial::new(call, argument));
+        record.deny(Denial::new(call, argument, Refusal::Scope));
         WitError::Denied
     };
     let lexical = normalize(path)?;
@@ -350,7 +374,18 @@ impl Host for FsView<'_> {
 
     async fn read_file(&mut self, path: String, max_bytes: u32) -> Result<Vec<u8>, WitError> {
         let rel = self.allow(Call::ReadFile, &path, true)?;
-        self.ctx.read_file(&path, &rel, max_bytes)
+        match self.ctx.read_for_control(&path, &rel, max_bytes)? {
+            Some(bytes) => Ok(bytes),
+            None => {
+                let argument = match host_path(&rel) {
+                    resolved if resolved == path => path,
+                    resolved => format!("{path} -> {resolved}"),
+                };
+                let denial = Denial::new(Call::ReadFile, argument, Refusal::Secret);
+                self.record.deny(denial);
+                Err(WitError::Denied)
+            }
+        }
     }
 
     async fn read_dir(&mut self, path: String) -> Result<Vec<String>, WitError> {

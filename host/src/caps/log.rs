@@ -15,7 +15,7 @@ pub struct LogView<'a> {
 
 impl Host for LogView<'_> {
     async fn log(&mut self, level: Level, message: String) {
-        if check(self.grants, self.record, Call::Log, "").is_ok() {
+        if check(self.grants, self.record, Call::Log, &message).is_ok() {
             let level = match level {
                 Level::Debug => "debug",
                 Level::Info => "info",

@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 
 use wasmtime::component::{HasData, Linker};
 
-use super::check;
 use super::fs::FsCtx;
+use super::{Args, check};
 use crate::bindings::machine::{self, AuditRule, Group, Host, Listener, MountEntry, User};
 use crate::bindings::types::Error as WitError;
 use crate::grants::{Call, Grants};
@@ -244,8 +244,10 @@ fn read_audit_rules(fs: &FsCtx) -> Result<Vec<AuditRule>, WitError> {
     }
     let mut rules = Vec::new();
     for file in files {
-        let bytes = match fs.read_small_file(&file) {
-            Ok(bytes) => bytes,
+        let bytes = match fs.read_small_public_file(&file) {
+            Ok(Some(bytes)) => bytes,
+            // A private key or password hashes are no rules, and never leave the host.
+            Ok(None) => continue,
             Err(WitError::NotFound) => continue,
             // A directory or FIFO named like a rules file is not one.
             Err(WitError::Invalid(_)) => continue,
@@ -332,8 +334,8 @@ pub struct MachineView<'a> {
 }
 
 impl MachineView<'_> {
-    fn allow(&mut self, call: Call, argument: &str) -> Result<(), WitError> {
-        check(self.grants, self.record, call, argument)
+    fn allow(&mut self, call: Call, args: &(impl Args + ?Sized)) -> Result<(), WitError> {
+        check(self.grants, self.record, call, args)
     }
 }
 
@@ -345,7 +347,7 @@ impl Host for MachineView<'_> {
     }
 
     async fn user_by_id(&mut self, uid: u32) -> Result<Option<User>, WitError> {
-        self.allow(Call::UserById, &uid.to_string())?;
+        self.allow(Call::UserById, &uid)?;
         let users = self.ctx.users(self.fs)?;
         Ok(users.iter().find(|u| u.uid == uid).cloned())
     }
@@ -357,7 +359,7 @@ impl Host for MachineView<'_> {
     }
 
     async fn group_by_id(&mut self, gid: u32) -> Result<Option<Group>, WitError> {
-        self.allow(Call::GroupById, &gid.to_string())?;
+        self.allow(Call::GroupById, &gid)?;
         let groups = self.ctx.groups(self.fs)?;
         Ok(groups.iter().find(|g| g.gid == gid).cloned())
     }

@@ -35,6 +35,10 @@ pub const MAX_READ: u32 = 1 << 20;
 /// The most pointers one [`Facts::inspect_fields`] call may ask for (the host's cap too).
 pub const MAX_POINTERS: usize = 256;
 
+/// The most bytes the pointers of one [`Facts::inspect_fields`] call may come to (the
+/// host's cap too).
+pub const MAX_POINTER_BYTES: usize = 16 << 10;
+
 /// `container-fields` answered from a whole inspect document (`doc`, JSON), with the host's
 /// rules for pointers, so a fake host refuses what the real one would.
 pub(crate) fn pick_fields(doc: &str, pointers: &[String]) -> Result<Vec<Option<String>>, Error> {
@@ -52,6 +56,13 @@ fn check_pointers(pointers: &[String]) -> Result<(), Error> {
         return Err(Error::Invalid(format!(
             "{} pointers in one call; ask for at most {MAX_POINTERS} at a time",
             pointers.len()
+        )));
+    }
+    let bytes: usize = pointers.iter().map(String::len).sum();
+    if bytes > MAX_POINTER_BYTES {
+        return Err(Error::Invalid(format!(
+            "the pointers of one call come to {bytes} bytes; ask for at most \
+             {MAX_POINTER_BYTES} bytes of pointers at a time"
         )));
     }
     match pointers

@@ -142,7 +142,7 @@ pub use container_processes::{ExecSession, ProcessTable};
 pub use daemon::{Daemon, DaemonScan, scan_daemons};
 pub use docker::{Container, Mount};
 pub use dockerd::{CommandLine, DEFAULT_CONFIG_FILE, DaemonJson};
-pub use facts::{Admin, Facts, Host, MAX_POINTERS, MAX_READ};
+pub use facts::{Admin, Facts, Host, MAX_POINTER_BYTES, MAX_POINTERS, MAX_READ};
 pub use finding::describe_error;
 pub use images::{HistoryEntry, Image};
 pub use log::Level;

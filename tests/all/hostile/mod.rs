@@ -7,9 +7,13 @@
 //! are unchanged: compared before and after every run, never assumed. A run that hangs is
 //! killed and fails its test instead of hanging the suite.
 
+mod budget;
+mod fixes;
+mod injection;
 mod output;
 mod reach;
 mod runaway;
+mod secrets;
 
 use std::collections::BTreeMap;
 use std::io::{ErrorKind, Read};
@@ -36,7 +40,9 @@ const WALL_BOUND: Duration = Duration::from_secs(20);
 /// A run still going after this long is a hang: it is killed and the test fails.
 const HANG: Duration = Duration::from_secs(45);
 /// A report bigger than this means some output of a hostile control was not bounded.
-const REPORT_BOUND: usize = 1 << 20;
+const REPORT_BOUND: usize = 2 << 20;
+/// What one hostile control may add to the host's peak RSS over a one-control run.
+const RSS_BOUND: u64 = 64 << 20;
 
 /// Build every hostile control once per test run; returns the directory of the components.
 fn components() -> &'static Path {
@@ -203,14 +209,20 @@ impl Lab {
         }
     }
 
-    /// `bulkhead run` with `--only only` (all controls when empty) and `extra` flags,
-    /// checking that it ends in bounded time with a report, and that neither the files
-    /// nor the container changed.
-    fn run(&self, only: &[&str], extra: &[&str]) -> Outcome {
+    /// Write a configuration file holding `text` beside the root; its path.
+    fn config(&self, text: &str) -> String {
+        let path = self.dir().join("bulkhead.toml");
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
+    /// The flags every run of this lab takes: its root, process table, plugin
+    /// directory and the short deadline.
+    fn flags(&self, command: &str, only: &[&str], extra: &[&str]) -> Vec<String> {
         let root = self.host.root();
         let proc = self.host.proc();
         let mut args: Vec<String> = [
-            "run",
+            command,
             "--root",
             root.to_str().unwrap(),
             "--proc",
@@ -219,8 +231,6 @@ impl Lab {
             self.plugins.path().to_str().unwrap(),
             "--timeout",
             TIMEOUT_SECS,
-            "--format",
-            "json",
         ]
         .map(str::to_owned)
         .to_vec();
@@ -228,43 +238,93 @@ impl Lab {
             args.extend(["--only".to_owned(), only.join(",")]);
         }
         args.extend(extra.iter().map(|&a| a.to_owned()));
+        args
+    }
 
+    /// `bulkhead run` with `--only only` (all controls when empty) and `extra` flags,
+    /// checking that it ends in bounded time with a report, and that neither the files
+    /// nor the container changed.
+    fn run(&self, only: &[&str], extra: &[&str]) -> Outcome {
+        let mut extra = extra.to_vec();
+        extra.extend(["--format", "json"]);
+        let args = self.flags("run", only, &extra);
+        let (run, changes) = self.invoke(&args);
+        assert_eq!(changes, "", "files under {} changed", self.dir().display());
+        let report = run.run.json();
+        assert_eq!(report["schema"], "bulkhead.report/v1");
+        assert_eq!(report["mode"], "audit");
+        Outcome {
+            run: run.run,
+            report,
+            peak_rss: run.peak_rss,
+        }
+    }
+
+    /// `bulkhead fix` of `only` with `extra` flags (`--apply` among them, or not), in
+    /// JSON: bounded in time and size like [`Lab::run`]; returns the report and what
+    /// changed under the lab's directory (the container must not change).
+    fn fix(&self, only: &[&str], extra: &[&str]) -> (Outcome, String) {
+        let mut extra = extra.to_vec();
+        extra.extend(["--format", "json"]);
+        let args = self.flags("fix", only, &extra);
+        let (run, changes) = self.invoke(&args);
+        let report = run.run.json();
+        assert_eq!(report["schema"], "bulkhead.fix/v1");
+        let outcome = Outcome {
+            run: run.run,
+            report,
+            peak_rss: run.peak_rss,
+        };
+        (outcome, changes)
+    }
+
+    /// Run bulkhead with `args`: no panic, within [`WALL_BOUND`], stdout within
+    /// [`REPORT_BOUND`], the container unchanged. Returns the run and a description of
+    /// what changed under the lab's directory (empty when nothing did).
+    fn invoke(&self, args: &[String]) -> (Bounded, String) {
         let files_before = tree(&self.dir());
         let container_before = self.container_state();
-        let (run, elapsed) = run_bounded(&args);
+        let run = run_bounded(args);
         let files_after = tree(&self.dir());
         let container_after = self.container_state();
 
         assert!(
-            !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
+            !run.run.stderr.contains("panicked") && !run.run.stderr.contains("RUST_BACKTRACE"),
             "bulkhead panicked:\n{}",
-            run.stderr
+            run.run.stderr
         );
         assert!(
-            elapsed < WALL_BOUND,
-            "the run took {elapsed:?} (bound {WALL_BOUND:?} with --timeout {TIMEOUT_SECS})\n{}",
-            run.stderr
+            run.elapsed < WALL_BOUND,
+            "the run took {:?} (bound {WALL_BOUND:?} with --timeout {TIMEOUT_SECS})\n{}",
+            run.elapsed,
+            run.run.stderr
         );
-        let report = run.json();
-        assert_eq!(report["schema"], "bulkhead.report/v1");
-        assert_eq!(report["mode"], "audit");
         assert!(
-            run.stdout.len() < REPORT_BOUND,
+            run.run.stdout.len() < REPORT_BOUND,
             "the report is {} bytes: some control output was not bounded",
-            run.stdout.len()
-        );
-        assert!(
-            files_before == files_after,
-            "files under {} changed:\n{}",
-            self.dir().display(),
-            describe_changes(&files_before, &files_after)
+            run.run.stdout.len()
         );
         assert_eq!(
             container_before, container_after,
             "container {} changed",
             self.container.name
         );
-        Outcome { run, report }
+        let changes = describe_changes(&files_before, &files_after);
+        (run, changes)
+    }
+
+    /// The peak RSS of a run of the bundled TLS control alone, with the same plugin
+    /// directory (so the drop-ins are loaded alike): the baseline a hostile control's
+    /// run is held to.
+    fn baseline_rss(&self) -> u64 {
+        let args = self.flags("run", &[TLS], &["--format", "json"]);
+        let run = run_bounded(&args);
+        assert!(
+            run.run.code < 2,
+            "the baseline run failed: {}",
+            run.run.stderr
+        );
+        run.peak_rss
     }
 }
 
@@ -289,8 +349,18 @@ fn describe_changes(before: &BTreeMap<PathBuf, Entry>, after: &BTreeMap<PathBuf,
     lines.join("\n")
 }
 
+/// A run of bulkhead, with its wall time and peak resident memory.
+struct Bounded {
+    run: Run,
+    elapsed: Duration,
+    /// Peak RSS in bytes (`ru_maxrss` from `wait4`).
+    peak_rss: u64,
+}
+
 /// Run bulkhead with `args`, killing it (and failing) if it has not ended after [`HANG`].
-fn run_bounded(args: &[String]) -> (Run, Duration) {
+// The child is reaped by `wait_with_rusage` (wait4), which the lint does not see.
+#[allow(clippy::zombie_processes)]
+fn run_bounded(args: &[String]) -> Bounded {
     let start = Instant::now();
     let mut child = bulkhead()
         .args(args)
@@ -307,16 +377,15 @@ fn run_bounded(args: &[String]) -> (Run, Duration) {
     };
     let stdout = drain(Box::new(child.stdout.take().unwrap()));
     let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > HANG {
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(wait_with_rusage(pid)));
+    let (status, peak_rss) = match rx.recv_timeout(HANG) {
+        Ok(waited) => waited,
+        Err(_) => {
             let _ = child.kill();
-            let _ = child.wait();
             panic!("bulkhead {args:?} was still running after {HANG:?}: the host hangs");
         }
-        std::thread::sleep(Duration::from_millis(20));
     };
     let elapsed = start.elapsed();
     let output = Output {
@@ -324,16 +393,60 @@ fn run_bounded(args: &[String]) -> (Run, Duration) {
         stdout: stdout.join().unwrap().unwrap(),
         stderr: stderr.join().unwrap().unwrap(),
     };
-    (Run::from(output), elapsed)
+    Bounded {
+        run: Run::from(output),
+        elapsed,
+        peak_rss,
+    }
+}
+
+/// Wait for the child `pid` and take its resource usage with it: its exit status and
+/// its peak RSS in bytes.
+fn wait_with_rusage(pid: u32) -> (std::process::ExitStatus, u64) {
+    use std::os::unix::process::ExitStatusExt;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain old data that wait4 fills in; `pid` is our own child,
+    // reaped here once (nothing else waits for it).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = libc::pid_t::try_from(pid).unwrap();
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(
+        waited,
+        pid,
+        "wait4 failed: {}",
+        std::io::Error::last_os_error()
+    );
+    // Linux reports ru_maxrss in KiB.
+    let peak = u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024;
+    (std::process::ExitStatus::from_raw(status), peak)
 }
 
 /// What one run produced.
 struct Outcome {
     run: Run,
     report: Value,
+    /// Peak RSS of the run, in bytes.
+    peak_rss: u64,
 }
 
 impl Outcome {
+    /// The run's peak RSS was at most [`RSS_BOUND`] over `lab`'s one-control baseline.
+    fn assert_rss_bounded(&self, lab: &Lab) {
+        let baseline = lab.baseline_rss();
+        eprintln!(
+            "peak RSS {} KiB, one-control baseline {} KiB",
+            self.peak_rss >> 10,
+            baseline >> 10
+        );
+        assert!(
+            self.peak_rss <= baseline + RSS_BOUND,
+            "peak RSS {} MiB, over the one-control baseline of {} MiB + {} MiB",
+            self.peak_rss >> 20,
+            baseline >> 20,
+            RSS_BOUND >> 20
+        );
+    }
+
     /// The `controls[]` entry of `id`.
     fn control(&self, id: &str) -> &Value {
         self.report["controls"]

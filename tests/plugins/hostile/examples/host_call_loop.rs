@@ -1,8 +1,9 @@
 //! Hostile control: calls host functions forever, so it spends its time inside the host
 //! (file facts, the Docker snapshot, the log) and piles up denials (`chmod` in an audit).
 //!
-//! Contained when: the host ends the call at its deadline (`error`, "timed out"), and the
-//! log and the denials it recorded stay bounded in the report.
+//! Contained when: the host ends the call as soon as it goes over its budget (1000 log
+//! lines, 1000 refused calls) rather than at its deadline, and the log and the denials
+//! it recorded stay bounded in the report.
 
 use bulkhead_hostile::{metadata, no_remediation};
 use bulkhead_sdk::{Admin, ControlMetadata, Error, Facts, Finding, Guest, Host, Level, Target};
