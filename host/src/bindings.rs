@@ -1,7 +1,8 @@
 //! Host-side bindings for the `bulkhead:plugin` WIT packages, generated in exactly one place.
 //!
-//! The host implements four versions of the contract. `wit/v0.2` (0.2.0) imports every
-//! interface of `wit/plugin.wit` (0.1.0) unchanged and adds read-only interfaces and a
+//! The host implements four versions of the contract (their table is
+//! [`crate::contract`]). `wit/v0.2` (0.2.0) imports every interface of `wit/v0.1`
+//! (0.1.0) unchanged and adds read-only interfaces and a
 //! richer `control` export; `wit/v0.3` (0.3.0) is the 0.2.0 world plus the mutating
 //! `ownership-admin` and the read-only `container-tasks`, with 0.2.0's export; `wit/v0.4`
 //! (0.4.0) is the 0.3.0 world plus the read-only `container-fields`. The 0.4.0 world's
@@ -24,7 +25,7 @@ mod v2 {
 
 mod v1 {
     wasmtime::component::bindgen!({
-        path: "../wit",
+        path: "../wit/v0.1",
         world: "bulkhead:plugin/plugin@0.1.0",
         imports: { default: async },
         exports: { default: async },
@@ -58,11 +59,3 @@ pub use v2::PluginPre as PluginV2Pre;
 /// The exported `control` interface of a 0.2.0, 0.3.0 or 0.4.0 control (the host's own
 /// metadata shape).
 pub use v2::exports::bulkhead::plugin0_2_0::control;
-
-/// The WIT package versions this host implements, newest first, as a guest names them.
-pub const WIT_PACKAGES: [&str; 4] = [
-    "bulkhead:plugin@0.4.0",
-    "bulkhead:plugin@0.3.0",
-    "bulkhead:plugin@0.2.0",
-    "bulkhead:plugin@0.1.0",
-];

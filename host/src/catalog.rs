@@ -25,6 +25,7 @@ use crate::bindings::control::{Assessment, BenchmarkItem, ControlMetadata};
 use crate::bindings::types::Severity;
 use crate::cache::Cache;
 use crate::config::Trust;
+use crate::contract;
 use crate::engine::{Pre, Runtime};
 use crate::runner::Runner;
 
@@ -268,36 +269,15 @@ pub struct Control {
 }
 
 impl Control {
-    /// Whether it reads the Docker daemon.
+    /// Whether it reads the Docker daemon (an interface the contract table says reaches
+    /// it): then it runs once per `--docker-host`.
     pub fn uses_docker(&self) -> bool {
-        self.imports_any(&[
-            "docker",
-            "container-admin",
-            "images",
-            "container-processes",
-            "networks",
-            "container-tasks",
-            "container-fields",
-        ])
+        contract::reach_of_imports(self.imports.iter().map(String::as_str)).0
     }
 
     /// Whether it reads or changes this machine: files or processes.
     pub fn uses_host(&self) -> bool {
-        self.imports_any(&[
-            "filesystem",
-            "process",
-            "file-admin",
-            "ownership-admin",
-            "machine",
-        ])
-    }
-
-    fn imports_any(&self, interfaces: &[&str]) -> bool {
-        self.imports.iter().any(|name| {
-            name.strip_prefix("bulkhead:plugin/")
-                .and_then(|rest| rest.split('@').next())
-                .is_some_and(|interface| interfaces.contains(&interface))
-        })
+        contract::reach_of_imports(self.imports.iter().map(String::as_str)).1
     }
 
     /// The pre-linked component: loaded (from the cache, or compiled) on first use.

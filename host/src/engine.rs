@@ -14,8 +14,9 @@ use thiserror::Error;
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine};
 
-use crate::bindings::{PluginV1Pre, PluginV2Pre, WIT_PACKAGES};
+use crate::bindings::{PluginV1Pre, PluginV2Pre};
 use crate::caps;
+use crate::contract::{self, Effect, Lookup, Role, VERSIONS};
 use crate::state::HostState;
 
 /// How often the epoch advances, i.e. how often a running guest yields.
@@ -44,7 +45,7 @@ pub enum LoadError {
     /// The component was built against a contract this host does not implement.
     #[error(
         "imports {import}, but this host implements {}; rebuild the control against one of them",
-        WIT_PACKAGES.join(", ")
+        VERSIONS.map(|v| v.package).join(", ")
     )]
     IncompatibleWit {
         /// The import's full name.
@@ -114,27 +115,28 @@ pub fn classify_import(name: &str) -> Result<ImportKind, LoadError> {
             why,
         })
     };
-    if let Some(rest) = name.strip_prefix("bulkhead:plugin/") {
-        // `interface@version`: wasmtime links any 0.N.x against 0.N.0.
-        let interface = rest
-            .split_once('@')
-            .map_or(rest, |(interface, _)| interface);
-        let Some(minor) = contract_minor(name) else {
+    match contract::lookup(name) {
+        Some(Lookup::Known(interface)) => {
+            return match interface.role {
+                Role::Types => Ok(ImportKind::ReadOnly),
+                Role::Import {
+                    effect: Effect::ReadOnly,
+                    ..
+                } => Ok(ImportKind::ReadOnly),
+                Role::Import {
+                    effect: Effect::Mutating,
+                    ..
+                } => Ok(ImportKind::Mutating),
+                Role::Export => forbidden("unknown interface"),
+            };
+        }
+        Some(Lookup::UnknownInterface) => return forbidden("unknown interface"),
+        Some(Lookup::UnknownVersion) => {
             return Err(LoadError::IncompatibleWit {
                 import: name.to_owned(),
             });
-        };
-        return match (minor, interface) {
-            (1, "types" | "filesystem" | "process" | "docker" | "log") => Ok(ImportKind::ReadOnly),
-            (1, "file-admin" | "container-admin") => Ok(ImportKind::Mutating),
-            (2, "machine" | "images" | "container-processes" | "networks") => {
-                Ok(ImportKind::ReadOnly)
-            }
-            (3, "ownership-admin") => Ok(ImportKind::Mutating),
-            (3, "container-tasks") => Ok(ImportKind::ReadOnly),
-            (4, "container-fields") => Ok(ImportKind::ReadOnly),
-            _ => forbidden("unknown interface"),
-        };
+        }
+        None => {}
     }
     let wasi_interface = name
         .strip_prefix("wasi:")
@@ -146,19 +148,6 @@ pub fn classify_import(name: &str) -> Result<ImportKind, LoadError> {
         }
         Some("sockets") => forbidden("controls have no network"),
         Some(_) | None => forbidden("unknown interface"),
-    }
-}
-
-/// Which `bulkhead:plugin@0.N` contract an import names (`N`), when it is one this host
-/// implements: wasmtime links any 0.N.x against 0.N.0.
-fn contract_minor(import: &str) -> Option<u8> {
-    let (_, version) = import.strip_prefix("bulkhead:plugin/")?.split_once('@')?;
-    match version.split('.').take(2).collect::<Vec<_>>()[..] {
-        ["0", "1"] => Some(1),
-        ["0", "2"] => Some(2),
-        ["0", "3"] => Some(3),
-        ["0", "4"] => Some(4),
-        _ => None,
     }
 }
 
@@ -285,16 +274,8 @@ impl Runtime {
         if exports_v2 {
             // 0.3.0 and 0.4.0 export 0.2.0's control; the newest contract it imports from
             // tells them apart.
-            let newest = ty
-                .imports(&self.engine)
-                .filter_map(|(name, _)| contract_minor(name))
-                .max()
-                .unwrap_or(2);
-            let package = match newest {
-                4 => WIT_PACKAGES[0],
-                3 => WIT_PACKAGES[1],
-                _ => WIT_PACKAGES[2],
-            };
+            let imports = ty.imports(&self.engine).map(|(name, _)| name);
+            let package = contract::package_of_imports(2, imports).package;
             PluginV2Pre::new(pre)
                 .map(|pre| Pre::V2(pre, package))
                 .map_err(link_error)
@@ -331,7 +312,7 @@ impl Pre {
     /// The contract version it was built against.
     pub fn wit_package(&self) -> &'static str {
         match self {
-            Pre::V1(_) => WIT_PACKAGES[3],
+            Pre::V1(_) => contract::package_of_imports(1, []).package,
             Pre::V2(_, package) => package,
         }
     }

@@ -17,6 +17,7 @@ use crate::caps::tasks::TasksCtx;
 use crate::catalog::{Catalog, Metadata, sha256_hex};
 use crate::cli::{Format, InspectArgs};
 use crate::config::Config;
+use crate::contract::{self, VERSIONS};
 use crate::engine::{LoadError, Runtime, classify_import};
 use crate::human::clean;
 use crate::runner::Runner;
@@ -120,15 +121,22 @@ async fn examine(
     report: &mut Inspection,
 ) -> Result<(), String> {
     let component = runtime.compile(bytes).map_err(|e| e.to_string())?;
-    for name in runtime.imports(&component) {
-        // Until the component links, the newest contract version it imports stands for it.
-        let version = name
-            .strip_prefix("bulkhead:plugin/")
-            .and_then(|rest| rest.split_once('@'))
-            .map(|(_, version)| format!("bulkhead:plugin@{version}"));
-        if version > report.wit {
-            report.wit = version;
-        }
+    let imports = runtime.imports(&component);
+    // Until the component links, the newest contract version it imports stands for it.
+    report.wit = imports
+        .iter()
+        .filter_map(|name| contract::minor_of(name))
+        .max()
+        .and_then(|newest| VERSIONS.iter().find(|v| v.minor == newest))
+        .map(|v| v.package.to_owned())
+        .or_else(|| {
+            // None this host implements: the version it names, which is why it is refused.
+            imports.iter().find_map(|name| {
+                let (_, version) = name.strip_prefix("bulkhead:plugin/")?.split_once('@')?;
+                Some(format!("bulkhead:plugin@{version}"))
+            })
+        });
+    for name in imports {
         let (kind, why) = match classify_import(&name) {
             Ok(kind) => (kind.label(), None),
             Err(LoadError::ForbiddenImport { why, .. }) => ("refused", Some(why.to_owned())),

@@ -16,6 +16,7 @@ pub mod caps;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod contract;
 pub mod date;
 pub mod engine;
 pub mod fix;

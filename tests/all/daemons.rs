@@ -204,6 +204,22 @@ fn rows(report: &Value, control: &str) -> Vec<(String, String, Option<String>)> 
         .collect()
 }
 
+/// `run --format json` against the system daemon and the TLS relay at `tcp`, with the
+/// client certificate of `pki`, plus `extra`.
+fn run_on_both(host: &Host, pki: &Pki, tcp: &str, extra: &[&str]) -> crate::support::Run {
+    let (ca, cert, key) = (
+        pki.file("ca.pem"),
+        pki.file("cert.pem"),
+        pki.file("key.pem"),
+    );
+    let mut args = vec!["run", "--format", "json", "--docker-host", SYSTEM];
+    args.extend(["--docker-host", tcp, "--tlscacert", ca.to_str().unwrap()]);
+    args.extend(["--tlscert", cert.to_str().unwrap()]);
+    args.extend(["--tlskey", key.to_str().unwrap()]);
+    args.extend_from_slice(extra);
+    host.run(&args)
+}
+
 #[test]
 fn two_daemons_one_report_over_tls() {
     let pki = Pki::new();
@@ -212,21 +228,7 @@ fn two_daemons_one_report_over_tls() {
     let host = Host::new();
     host.file("/etc/docker/certs.d/r/client.key", "K", 0o644);
 
-    let out = host.run(&[
-        "run",
-        "--format",
-        "json",
-        "--docker-host",
-        SYSTEM,
-        "--docker-host",
-        &tcp,
-        "--tlscacert",
-        pki.file("ca.pem").to_str().unwrap(),
-        "--tlscert",
-        pki.file("cert.pem").to_str().unwrap(),
-        "--tlskey",
-        pki.file("key.pem").to_str().unwrap(),
-    ]);
+    let out = run_on_both(&host, &pki, &tcp, &[]);
     assert_eq!(out.code, 1, "fails, never errors: {}", out.stderr);
     let report = out.json();
     assert_eq!(report["docker_hosts"], serde_json::json!([SYSTEM, tcp]));
@@ -392,4 +394,49 @@ fn a_rootless_users_socket_is_found() {
             .any(|(target, status, _)| *target == web.target() && status == "pass"),
         "the daemon behind the socket was read"
     );
+}
+
+/// A drop-in that imports only `container-fields` reads the daemon (the contract table
+/// says so), so with two `--docker-host`s it runs against each, its results tagged.
+#[test]
+fn a_drop_in_reading_only_container_fields_is_judged_against_every_daemon() {
+    const FIELDS_ONLY: &str = "hostile-fields-only";
+    let pki = Pki::new();
+    let (_relay, tcp) = Relay::tls(&pki);
+    let web = Container::create("fields-multi", &[], false);
+    let plugins = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        crate::hostile::components().join("fields_only.wasm"),
+        plugins.path().join("fields-only.wasm"),
+    )
+    .unwrap();
+    let host = Host::new();
+    let plugin_dir = plugins.path().to_str().unwrap();
+    let out = run_on_both(
+        &host,
+        &pki,
+        &tcp,
+        &["--plugin-dir", plugin_dir, "--only", FIELDS_ONLY],
+    );
+    assert!(out.code < 2, "{}", out.stderr);
+    let report = out.json();
+    let seen: Vec<_> = rows(&report, FIELDS_ONLY)
+        .into_iter()
+        .filter(|(target, ..)| *target == web.target())
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (web.target(), "pass".to_owned(), Some(SYSTEM.to_owned())),
+            (web.target(), "pass".to_owned(), Some(tcp.clone())),
+        ],
+        "{report:#}"
+    );
+    let runs = report["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"] == FIELDS_ONLY && c["status"] == "ok")
+        .count();
+    assert_eq!(runs, 2, "one run per daemon: {report:#}");
 }

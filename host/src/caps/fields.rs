@@ -150,7 +150,7 @@ impl Host for FieldsView<'_> {
         &mut self,
         pointers: Vec<String>,
     ) -> Result<Vec<Vec<Option<String>>>, WitError> {
-        check(self.grants, self.record, Call::Fields, &pointers)?;
+        check(self.grants, self.record, Call::FieldsOfAll, &pointers)?;
         let snapshot = self.docker.snapshot().await?;
         pick_all(snapshot.containers().len(), &pointers, |p| {
             snapshot.column(p)

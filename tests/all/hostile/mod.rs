@@ -45,7 +45,7 @@ const REPORT_BOUND: usize = 2 << 20;
 const RSS_BOUND: u64 = 64 << 20;
 
 /// Build every hostile control once per test run; returns the directory of the components.
-fn components() -> &'static Path {
+pub(crate) fn components() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let target = workspace().join("target/test-plugins-hostile");

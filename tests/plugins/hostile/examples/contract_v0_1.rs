@@ -1,5 +1,5 @@
 //! Not hostile: a well-behaved control built against the first contract,
-//! `bulkhead:plugin@0.1.0` (`wit/plugin.wit`), with its own bindings instead of the SDK's
+//! `bulkhead:plugin@0.1.0` (`wit/v0.1/plugin.wit`), with its own bindings instead of the SDK's
 //! (which targets 0.2.0).
 //!
 //! Proves: a host implementing 0.2.0 still loads and runs a 0.1.0 control, serving its
@@ -7,7 +7,7 @@
 
 wit_bindgen::generate!({
     world: "plugin",
-    path: "../../../wit",
+    path: "../../../wit/v0.1",
 });
 
 use bulkhead::plugin::types::{ControlMetadata, Error, Finding, Severity, Status, Target};
