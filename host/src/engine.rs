@@ -1,389 +1,325 @@
-//! One wasmtime engine and linker for the whole process, and the import policy a
-//! component must pass before it is linked.
+//! The engine every command shares: the controls loaded and linked once, the run's
+//! contexts (root, processes, each daemon) built once, and asked to audit, to plan or
+//! apply a fix, or (next) to judge one container or one request.
 //!
-//! The engine is async with epoch interruption: a ticker thread advances the epoch, and
-//! every store yields to the executor at each tick, so a guest spinning in a loop never
-//! starves the other controls and a `tokio::time::timeout` around the call can end it.
+//! Commands build an [`Engine`] from their [`Settings`] and a [`Mode`], then ask it;
+//! they never put contexts, runners or catalogs together themselves.
 
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
-use std::time::Duration;
 
-use thiserror::Error;
-use wasmtime::component::{Component, Linker};
-use wasmtime::{Config, Engine};
+use anyhow::{Context, bail};
 
-use crate::bindings::{PluginV1Pre, PluginV2Pre};
-use crate::caps;
-use crate::contract::{self, Effect, Lookup, Role, VERSIONS};
-use crate::state::HostState;
+use crate::capabilities::admin::AdminMode;
+use crate::fix::journal::Journal;
+use crate::report::Report;
+use crate::report::waiver::Ledger;
+use crate::sandbox::bindings::control::Finding;
+use crate::sandbox::bindings::types::{Error as WitError, Target};
+use crate::sandbox::cache::{self, Cache};
+use crate::sandbox::catalog::{Catalog, Control};
+use crate::sandbox::grants::Grants;
+use crate::sandbox::runner::{CallOutcome, Runner};
+use crate::sandbox::scope;
+use crate::sandbox::select;
+use crate::sandbox::state::RunContext;
+use crate::sandbox::wasm::Runtime;
+use crate::settings::Settings;
+use crate::sources::docker::Endpoint;
+use crate::util::date::Date;
+use crate::util::human;
+use crate::util::progress::Progress;
+use crate::util::timings;
 
-/// How often the epoch advances, i.e. how often a running guest yields.
-pub const EPOCH_TICK: Duration = Duration::from_millis(10);
-
-/// Why a component could not be made ready to run.
-#[derive(Debug, Error)]
-pub enum LoadError {
-    /// The bytes are not WebAssembly at all, or a core module rather than a component.
-    #[error("not a WebAssembly component: {0}")]
-    NotComponent(&'static str),
-    /// The bytes are a WebAssembly component, but truncated or corrupt.
-    #[error("not a valid WebAssembly component: {0}")]
-    Invalid(String),
-    /// The component imports something this host never provides.
-    #[error("imports {import}, which bulkhead never grants ({why})")]
-    ForbiddenImport {
-        /// The import's full name.
-        import: String,
-        /// Why it is refused.
-        why: &'static str,
-    },
-    /// Several refused imports, every one named.
-    #[error("{}", describe_refused(.0))]
-    Refused(Vec<LoadError>),
-    /// The component was built against a contract this host does not implement.
-    #[error(
-        "imports {import}, but this host implements {}; rebuild the control against one of them",
-        VERSIONS.map(|v| v.package).join(", ")
-    )]
-    IncompatibleWit {
-        /// The import's full name.
-        import: String,
-    },
-    /// Linking failed for another reason.
-    #[error("cannot be linked: {0}")]
-    Link(String),
+/// What an engine's mutating calls do.
+pub enum Mode {
+    /// `run`: nothing may change.
+    Audit,
+    /// `fix`: record what would change.
+    Plan,
+    /// `fix --apply`: change, journaled in this directory.
+    Apply(PathBuf),
 }
 
-/// Several refusals in one sentence, imports grouped by reason.
-fn describe_refused(errors: &[LoadError]) -> String {
-    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-    let mut others = Vec::new();
-    for e in errors {
-        match e {
-            LoadError::ForbiddenImport { import, why } => {
-                match groups.iter_mut().find(|(w, _)| w == why) {
-                    Some((_, imports)) => imports.push(import),
-                    None => groups.push((why, vec![import])),
-                }
+/// One daemon and the runner whose calls read it (with its own snapshot).
+pub struct Daemon {
+    /// Where it listens.
+    pub endpoint: Endpoint,
+    /// Calls into controls, served this daemon and the run's files and processes.
+    pub runner: Runner,
+}
+
+/// The controls of one command, loaded and linked, and everything their calls read.
+pub struct Engine {
+    /// Kept for the engine's life: dropping it stops the epoch ticker, and with it
+    /// every deadline.
+    _runtime: Arc<Runtime>,
+    /// Every control found, and the drop-ins that could not be loaded.
+    pub catalog: Catalog,
+    /// The selected controls, in catalog order.
+    pub selected: Vec<Arc<Control>>,
+    /// The daemons, the first the one single-daemon work talks to; never empty.
+    daemons: Vec<Daemon>,
+    /// What the engine was built from.
+    pub settings: Settings,
+    /// Whether audits count themselves off on a terminal.
+    progress: bool,
+}
+
+impl Engine {
+    /// Build the engine for `settings`: contexts for the root, the processes and every
+    /// daemon, the WebAssembly runtime, and the catalog loaded (through the compile
+    /// cache) and selected. With `progress`, audits count themselves off on stderr.
+    pub async fn load(settings: Settings, mode: Mode, progress: bool) -> anyhow::Result<Engine> {
+        for warning in &settings.warnings {
+            human::warn(warning);
+        }
+        if settings.endpoints.len() > 1 && !matches!(mode, Mode::Audit) {
+            bail!("fix changes one daemon at a time: give a single --docker-host");
+        }
+        let mut admin = Some(match mode {
+            Mode::Audit => AdminMode::Deny,
+            Mode::Plan => AdminMode::Plan,
+            Mode::Apply(dir) => {
+                let journal = Journal::create(&dir, &settings.root_display, settings.docker_host())
+                    .with_context(|| {
+                        format!(
+                            "cannot start a journal in {} (use --journal DIR)",
+                            dir.display()
+                        )
+                    })?;
+                AdminMode::Apply(tokio::sync::Mutex::new(journal))
             }
-            other => others.push(other.to_string()),
-        }
-    }
-    let grouped = groups
-        .iter()
-        .map(|(why, imports)| format!("{} ({why})", imports.join(", ")));
-    let mut parts: Vec<String> = others;
-    let grouped: Vec<String> = grouped.collect();
-    if !grouped.is_empty() {
-        parts.push(format!(
-            "imports {}, which bulkhead never grants",
-            grouped.join("; ")
-        ));
-    }
-    parts.join("; ")
-}
-
-/// What an import gives a component, as `plugins inspect` shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportKind {
-    /// A read-only bulkhead capability (or the shared types).
-    ReadOnly,
-    /// A mutating bulkhead capability: only `fix --apply` grants it.
-    Mutating,
-    /// Standard WASI plumbing: stdio (captured), clocks, random, exit.
-    Wasi,
-}
-
-impl ImportKind {
-    /// A short label.
-    pub fn label(self) -> &'static str {
-        match self {
-            ImportKind::ReadOnly => "read-only",
-            ImportKind::Mutating => "mutating",
-            ImportKind::Wasi => "wasi",
-        }
-    }
-}
-
-/// What this host provides to components, by import name; refusals say why.
-pub fn classify_import(name: &str) -> Result<ImportKind, LoadError> {
-    let forbidden = |why| {
-        Err(LoadError::ForbiddenImport {
-            import: name.to_owned(),
-            why,
-        })
-    };
-    match contract::lookup(name) {
-        Some(Lookup::Known(interface)) => {
-            return match interface.role {
-                Role::Types => Ok(ImportKind::ReadOnly),
-                Role::Import {
-                    effect: Effect::ReadOnly,
-                    ..
-                } => Ok(ImportKind::ReadOnly),
-                Role::Import {
-                    effect: Effect::Mutating,
-                    ..
-                } => Ok(ImportKind::Mutating),
-                Role::Export => forbidden("unknown interface"),
-            };
-        }
-        Some(Lookup::UnknownInterface) => return forbidden("unknown interface"),
-        Some(Lookup::UnknownVersion) => {
-            return Err(LoadError::IncompatibleWit {
-                import: name.to_owned(),
+        });
+        let mut daemons = Vec::with_capacity(settings.endpoints.len());
+        for endpoint in &settings.endpoints {
+            // Only the first daemon's calls may change anything (there is one then).
+            let admin = admin.take().unwrap_or(AdminMode::Deny);
+            let run = RunContext::new(&settings.root, &settings.proc, endpoint.clone(), admin)
+                .with_context(|| format!("cannot open {}", settings.root.display()))?;
+            daemons.push(Daemon {
+                endpoint: endpoint.clone(),
+                runner: Runner::new(Arc::new(run), settings.limits),
             });
         }
-        None => {}
-    }
-    let wasi_interface = name
-        .strip_prefix("wasi:")
-        .map(|rest| rest.split('/').next().unwrap_or(""));
-    match wasi_interface {
-        Some("io" | "cli" | "clocks" | "random") => Ok(ImportKind::Wasi),
-        Some("filesystem") => {
-            forbidden("controls reach files only through bulkhead:plugin/filesystem")
-        }
-        Some("sockets") => forbidden("controls have no network"),
-        Some(_) | None => forbidden("unknown interface"),
-    }
-}
+        let runtime = Arc::new(Runtime::new().context("cannot start the WebAssembly engine")?);
+        timings::mark("engine");
 
-/// Why `bytes` are not a WebAssembly component, judged by their preamble: the magic
-/// number, then the version and layer (1, 0 for a core module; 0xd, 1 for a component).
-fn not_a_component(bytes: &[u8]) -> Option<&'static str> {
-    let Some(preamble) = bytes.get(..8) else {
-        return Some("too short to be WebAssembly");
-    };
-    if &preamble[..4] != b"\0asm" {
-        return Some("bad magic number");
-    }
-    match preamble[4..] {
-        [1, 0, 0, 0] => Some(
-            "it is a core WebAssembly module; build the control for wasm32-wasip2, which makes \
-             a component",
-        ),
-        [_, _, 1, 0] => None,
-        _ => Some("unknown WebAssembly version"),
-    }
-}
+        let cache = cache::default_dir().and_then(|dir| Cache::open(&dir));
+        let catalog = Catalog::load(
+            &runtime,
+            &daemons[0].runner,
+            &settings.plugin_dirs,
+            &settings.config.trust,
+            cache.as_ref(),
+        )
+        .await?;
+        timings::mark("catalog");
 
-/// The process-wide engine and linker.
-pub struct Runtime {
-    engine: Engine,
-    linker: Linker<HostState>,
-    stop: Arc<AtomicBool>,
-    ticker: Option<JoinHandle<()>>,
-}
-
-impl Runtime {
-    /// Configure the engine, link every capability, and start the epoch ticker.
-    pub fn new() -> anyhow::Result<Self> {
-        let mut config = Config::new();
-        config.wasm_component_model(true);
-        config.epoch_interruption(true);
-        let engine = Engine::new(&config)?;
-
-        let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-        caps::fs::add_to_linker(&mut linker)?;
-        caps::process::add_to_linker(&mut linker)?;
-        caps::docker::add_to_linker(&mut linker)?;
-        caps::log::add_to_linker(&mut linker)?;
-        caps::admin::add_to_linker(&mut linker)?;
-        caps::machine::add_to_linker(&mut linker)?;
-        caps::objects::add_to_linker(&mut linker)?;
-        caps::tasks::add_to_linker(&mut linker)?;
-        caps::fields::add_to_linker(&mut linker)?;
-
-        let stop = Arc::new(AtomicBool::new(false));
-        let ticker = {
-            let engine = engine.clone();
-            let stop = stop.clone();
-            std::thread::Builder::new()
-                .name("bulkhead-epoch".to_owned())
-                .spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        // Parked rather than asleep, so `drop` can wake it at once.
-                        std::thread::park_timeout(EPOCH_TICK);
-                        engine.increment_epoch();
-                    }
-                })?
-        };
-        Ok(Runtime {
-            engine,
-            linker,
-            stop,
-            ticker: Some(ticker),
+        let selected = select::select(
+            &catalog.controls,
+            &settings.only,
+            &settings.only_origin,
+            &settings.skip,
+        )
+        .map_err(anyhow::Error::msg)?;
+        Ok(Engine {
+            _runtime: runtime,
+            catalog,
+            selected,
+            daemons,
+            settings,
+            progress,
         })
     }
 
-    /// The engine.
-    pub fn engine(&self) -> &Engine {
-        &self.engine
+    /// The first daemon's runner: the one single-daemon work (a fix) goes through.
+    pub fn runner(&self) -> &Runner {
+        &self.daemons[0].runner
     }
 
-    /// Compile `bytes` into a component (no imports checked yet). What is wrong with
-    /// bytes that are no component is said in one line, not the parser's byte dump.
-    pub fn compile(&self, bytes: &[u8]) -> Result<Component, LoadError> {
-        if let Some(why) = not_a_component(bytes) {
-            return Err(LoadError::NotComponent(why));
-        }
-        Component::new(&self.engine, bytes).map_err(|e| {
-            let text = format!("{e:#}");
-            let line = text.lines().next().unwrap_or_default();
-            LoadError::Invalid(line.trim_end_matches(':').trim().to_owned())
-        })
+    /// Whether audits count themselves off on a terminal.
+    pub fn progress(&self) -> bool {
+        self.progress
     }
 
-    /// The names of everything `component` imports.
-    pub fn imports(&self, component: &Component) -> Vec<String> {
-        component
-            .component_type()
-            .imports(&self.engine)
-            .map(|(name, _)| name.to_owned())
+    /// The first daemon's URL.
+    pub fn docker_host(&self) -> &str {
+        &self.daemons[0].endpoint.url
+    }
+
+    /// The audited root as reports name it.
+    pub fn root(&self) -> &str {
+        &self.settings.root_display
+    }
+
+    /// The configuration's waivers, judged today (UTC).
+    pub fn waivers(&self) -> Ledger<'_> {
+        Ledger::new(
+            &self.settings.config.waivers,
+            self.settings.config.origin(),
+            Date::today_utc(),
+        )
+    }
+
+    /// Every control id found, selected or not.
+    pub fn known_ids(&self) -> Vec<&str> {
+        self.catalog
+            .controls
+            .iter()
+            .map(|c| c.meta.id.as_str())
             .collect()
     }
 
-    /// Check the imports of `component` against the policy, then pre-link it for the
-    /// contract version whose `control` interface it exports.
-    pub fn link(&self, component: &Component) -> Result<Pre, LoadError> {
-        let mut refused: Vec<LoadError> = self
-            .imports(component)
+    /// The run's daemon paths, if any selected control declared `dockerd-config`.
+    pub fn dockerd_paths(&self) -> Vec<String> {
+        if self
+            .selected
             .iter()
-            .filter_map(|name| classify_import(name).err())
-            .collect();
-        // A contract mismatch explains everything else: say it first.
-        refused.sort_by_key(|e| !matches!(e, LoadError::IncompatibleWit { .. }));
-        match refused.len() {
-            0 => {}
-            1 => return Err(refused.remove(0)),
-            _ => return Err(LoadError::Refused(refused)),
-        }
-        let pre = self
-            .linker
-            .instantiate_pre(component)
-            .map_err(|e| LoadError::Link(format!("{e:#}")))?;
-        let link_error = |e: wasmtime::Error| LoadError::Link(format!("{e:#}"));
-        let ty = component.component_type();
-        let exports_v2 = ty
-            .exports(&self.engine)
-            .any(|(name, _)| name.starts_with("bulkhead:plugin/control@0.2."));
-        if exports_v2 {
-            // 0.3.0 and 0.4.0 export 0.2.0's control; the newest contract it imports from
-            // tells them apart.
-            let imports = ty.imports(&self.engine).map(|(name, _)| name);
-            let package = contract::package_of_imports(2, imports).package;
-            PluginV2Pre::new(pre)
-                .map(|pre| Pre::V2(pre, package))
-                .map_err(link_error)
+            .any(|c| scope::needs_dockerd_paths(&c.meta.reads))
+        {
+            scope::dockerd_paths(self.runner().run())
         } else {
-            PluginV1Pre::new(pre).map(Pre::V1).map_err(link_error)
+            Vec::new()
         }
     }
 
-    /// Compile and link `bytes`.
-    pub fn prepare(&self, bytes: &[u8]) -> Result<Pre, LoadError> {
-        self.link(&self.compile(bytes)?)
+    /// Audit every selected control against the first daemon, concurrently, file reads
+    /// scoped with `dockerd_paths`; outcomes in `selected` order.
+    pub async fn audit(
+        &self,
+        dockerd_paths: &[String],
+    ) -> anyhow::Result<Vec<CallOutcome<Vec<Finding>>>> {
+        audit_with(self.runner(), &self.selected, dockerd_paths, self.progress).await
     }
-}
 
-/// A control linked and ready to instantiate, by the contract version it exports.
-#[derive(Clone)]
-pub enum Pre {
-    /// Built against `bulkhead:plugin@0.1.0`.
-    V1(PluginV1Pre<HostState>),
-    /// Exports 0.2.0's `control`: built against `bulkhead:plugin@0.2.0`, or against 0.3.0
-    /// or 0.4.0 (named second) when it imports what that version adds.
-    V2(PluginV2Pre<HostState>, &'static str),
-}
-
-impl Pre {
-    /// The engine it was linked in.
-    pub fn engine(&self) -> &Engine {
-        match self {
-            Pre::V1(pre) => pre.engine(),
-            Pre::V2(pre, _) => pre.engine(),
+    /// Audit every selected control into `report`: against the one daemon, or, with
+    /// several, as [`Engine::audit_daemons`] says.
+    pub async fn audit_into(&self, report: &mut Report) -> anyhow::Result<()> {
+        if self.daemons.len() == 1 {
+            let outcomes = self.audit(&self.dockerd_paths()).await?;
+            for (control, outcome) in self.selected.iter().zip(outcomes) {
+                report.add_run(control, outcome);
+            }
+            Ok(())
+        } else {
+            self.audit_daemons(report).await
         }
     }
 
-    /// The contract version it was built against.
-    pub fn wit_package(&self) -> &'static str {
-        match self {
-            Pre::V1(_) => contract::package_of_imports(1, []).package,
-            Pre::V2(_, package) => package,
+    /// Ask `control` to remediate `target` with `grants`, through the first daemon's
+    /// runner (whose mode decides whether the changes are planned or applied).
+    pub async fn remediate(
+        &self,
+        control: &Control,
+        grants: Grants,
+        target: Target,
+    ) -> CallOutcome<Result<(), WitError>> {
+        match control.pre().await {
+            Ok(pre) => {
+                self.runner()
+                    .remediate(pre, grants, control.uses_docker(), target)
+                    .await
+            }
+            Err(reason) => CallOutcome::not_made(format!("cannot load: {reason}")),
         }
+    }
+
+    /// Several daemons, one report: controls that read no daemon run once (against
+    /// `--root`); controls that read one run against each daemon, concurrently, their
+    /// results tagged with it. A control that also reads this machine's files or
+    /// processes runs only against daemons on this machine (unix sockets): a remote
+    /// daemon's files are not under `--root`.
+    async fn audit_daemons(&self, report: &mut Report) -> anyhow::Result<()> {
+        let paths = self.dockerd_paths();
+        let once: Vec<Arc<Control>> = self
+            .selected
+            .iter()
+            .filter(|c| !c.uses_docker())
+            .cloned()
+            .collect();
+        let mut plans = Vec::new();
+        for daemon in &self.daemons {
+            let local = daemon.endpoint.is_local();
+            let (run, skip): (Vec<Arc<Control>>, Vec<Arc<Control>>) = self
+                .selected
+                .iter()
+                .filter(|c| c.uses_docker())
+                .cloned()
+                .partition(|c| local || !c.uses_host());
+            plans.push((daemon, run, skip));
+        }
+        let (once_outcomes, per_daemon) = futures::future::join(
+            audit_with(self.runner(), &once, &paths, false),
+            futures::future::join_all(
+                plans
+                    .iter()
+                    .map(|(daemon, run, _)| audit_with(&daemon.runner, run, &paths, false)),
+            ),
+        )
+        .await;
+        for (control, outcome) in once.iter().zip(once_outcomes?) {
+            report.add_run(control, outcome);
+        }
+        for ((daemon, run, skip), outcomes) in plans.iter().zip(per_daemon) {
+            let url = daemon.endpoint.url.as_str();
+            for (control, outcome) in run.iter().zip(outcomes?) {
+                report.add_run_on(control, outcome, url);
+            }
+            for control in skip {
+                report.add_skip_on(
+                    control,
+                    url,
+                    format!(
+                        "{} also reads this machine's files or processes, and {url} is not \
+                         on this machine: run bulkhead on that host (or with its filesystem \
+                         at --root and it as the only --docker-host)",
+                        control.meta.id
+                    ),
+                );
+            }
+        }
+        report.docker_hosts = self
+            .daemons
+            .iter()
+            .map(|d| d.endpoint.url.clone())
+            .collect();
+        Ok(())
     }
 }
 
-impl Drop for Runtime {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(ticker) = self.ticker.take() {
-            ticker.thread().unpark();
-            let _ = ticker.join();
-        }
+/// Audit `controls` concurrently through `runner`; outcomes in `controls` order. With
+/// `show_progress`, counts them off on a terminal.
+async fn audit_with(
+    runner: &Runner,
+    controls: &[Arc<Control>],
+    dockerd_paths: &[String],
+    show_progress: bool,
+) -> anyhow::Result<Vec<CallOutcome<Vec<Finding>>>> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, control) in controls.iter().enumerate() {
+        let runner = runner.clone();
+        let control = control.clone();
+        let grants = Grants::audit(scope::scope_for(&control.meta.reads, dockerd_paths));
+        tasks.spawn(async move {
+            let outcome = match control.pre().await {
+                Ok(pre) => {
+                    timings::mark_once("first_call");
+                    runner.audit(pre, grants, control.uses_docker()).await
+                }
+                Err(reason) => CallOutcome::not_made(format!("cannot load: {reason}")),
+            };
+            (index, outcome)
+        });
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[rstest::rstest]
-    #[case::text(b"hello, world".as_slice(), "bad magic number")]
-    #[case::empty(b"".as_slice(), "too short")]
-    #[case::core_module(b"\0asm\x01\0\0\0".as_slice(), "core WebAssembly module")]
-    #[case::odd_version(b"\0asm\x02\0\0\0".as_slice(), "unknown WebAssembly version")]
-    fn what_is_no_component_says_why_in_one_line(#[case] bytes: &[u8], #[case] why: &str) {
-        let runtime = Runtime::new().unwrap();
-        let Err(err) = runtime.compile(bytes) else {
-            panic!("{bytes:?} compiled");
-        };
-        let err = err.to_string();
-        assert!(err.starts_with("not a WebAssembly component: "), "{err}");
-        assert!(err.contains(why) && !err.contains('\n'), "{err}");
+    let mut outcomes = Vec::with_capacity(controls.len());
+    let mut progress = Progress::on_stderr(controls.len(), show_progress);
+    while let Some(joined) = tasks.join_next().await {
+        outcomes.push(joined.context("a control's task failed")?);
+        progress.tick();
     }
-
-    #[test]
-    fn a_corrupt_component_is_one_line_too() {
-        let runtime = Runtime::new().unwrap();
-        let Err(err) = runtime.compile(b"\0asm\x0d\0\x01\0garbage") else {
-            panic!("a corrupt component compiled");
-        };
-        let err = err.to_string();
-        assert!(
-            err.starts_with("not a valid WebAssembly component: "),
-            "{err}"
-        );
-        assert!(!err.contains('\n'), "{err}");
-    }
-
-    #[rstest::rstest]
-    #[case::own_contract("bulkhead:plugin/filesystem@0.1.0", true)]
-    #[case::mutating("bulkhead:plugin/file-admin@0.1.0", true)]
-    #[case::own_contract_newer_patch("bulkhead:plugin/docker@0.1.3", true)]
-    #[case::new_interface("bulkhead:plugin/images@0.2.0", true)]
-    #[case::new_interface_newer_patch("bulkhead:plugin/machine@0.2.4", true)]
-    #[case::new_interface_old_version("bulkhead:plugin/images@0.1.0", false)]
-    #[case::ownership_admin("bulkhead:plugin/ownership-admin@0.3.0", true)]
-    #[case::ownership_admin_too_early("bulkhead:plugin/ownership-admin@0.2.0", false)]
-    #[case::read_only_in_the_newest("bulkhead:plugin/machine@0.3.0", false)]
-    #[case::container_tasks("bulkhead:plugin/container-tasks@0.3.0", true)]
-    #[case::old_interface_new_version("bulkhead:plugin/docker@0.2.0", false)]
-    #[case::container_fields("bulkhead:plugin/container-fields@0.4.0", true)]
-    #[case::container_fields_too_early("bulkhead:plugin/container-fields@0.3.0", false)]
-    #[case::future_contract("bulkhead:plugin/docker@0.5.0", false)]
-    #[case::major_contract("bulkhead:plugin/docker@1.0.0", false)]
-    #[case::stdio("wasi:cli/stderr@0.2.6", true)]
-    #[case::io("wasi:io/streams@0.2.6", true)]
-    #[case::wasi_filesystem("wasi:filesystem/types@0.2.6", false)]
-    #[case::wasi_sockets("wasi:sockets/tcp@0.2.6", false)]
-    #[case::unknown("acme:backdoor/shell", false)]
-    #[case::unknown_own_interface("bulkhead:plugin/shell@0.1.0", false)]
-    fn import_policy_cases(#[case] name: &str, #[case] allowed: bool) {
-        assert_eq!(classify_import(name).is_ok(), allowed, "{name}");
-    }
+    drop(progress);
+    timings::mark("audits");
+    outcomes.sort_by_key(|(index, _)| *index);
+    Ok(outcomes.into_iter().map(|(_, o)| o).collect())
 }

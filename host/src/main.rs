@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = bulkhead::cli::Cli::parse();
+    let cli = bulkhead::settings::cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         }
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let result = runtime.block_on(bulkhead::app::execute(cli, &mut out));
+    let result = runtime.block_on(bulkhead::commands::execute(cli, &mut out));
     let flushed = out.flush();
     // Nothing is left running that the exit must wait for: every control's call was
     // awaited, and an idle worker has nothing to finish.
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // Errors can quote what a control, a plugin file or the daemon said.
-            bulkhead::human::warn(format_args!("{e:#}"));
+            bulkhead::util::human::warn(format_args!("{e:#}"));
             ExitCode::from(2)
         }
     }

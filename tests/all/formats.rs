@@ -12,10 +12,11 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use bulkhead::catalog::Source;
-use bulkhead::cli::ReportFormat;
-use bulkhead::formats::{self, RenderOptions, asff::Account};
+use bulkhead::report::formats::{self, RenderOptions, asff::Account};
+use bulkhead::report::status::Ran;
 use bulkhead::report::{ControlEntry, Report, ResultEntry, WaiverNote};
+use bulkhead::sandbox::catalog::Source;
+use bulkhead::settings::cli::ReportFormat;
 use serde_json::Value;
 
 use crate::support::{Container, Host, Run, bulkhead, workspace};
@@ -281,7 +282,7 @@ fn waived_report() -> Report {
         description: "What it checks.".into(),
         rationale: "Why.".into(),
         remediation: "Drop NET_RAW & restart <container>.".into(),
-        status: "ok",
+        status: Ran::Ok,
         error: None,
         duration_ms: 1234,
         denials: Vec::new(),
@@ -292,7 +293,7 @@ fn waived_report() -> Report {
         |control: &str, target: &str, status: &'static str, waiver: Option<bool>| ResultEntry {
             control: control.into(),
             target: target.into(),
-            status,
+            status: status.parse().unwrap(),
             message: format!("{target}: {status} \"quoted\" <tag> & \u{1b}[31m"),
             evidence: BTreeMap::from([("cap-add".to_owned(), "NET_RAW".to_owned())]),
             waiver: waiver.map(|active| WaiverNote {

@@ -1,0 +1,412 @@
+//! Finding, loading and describing controls: the bundled set embedded in the binary and
+//! drop-in `.wasm` files from plugin directories.
+//!
+//! Loading a control means: read the bytes, hash them (and check the trust pins), compile
+//! and check the component's imports ([`Runtime::link`]), then ask it for its
+//! `metadata()` with no grants and validate what it says. A control that fails any step
+//! becomes a [`LoadFailure`] with the reason; two controls claiming one id is an error
+//! for the whole run. Each control goes through its steps on its own, at most one per
+//! CPU at a time.
+//!
+//! With a warm compile cache the validated metadata comes from the cache (verified like
+//! the code, see [`crate::sandbox::cache`]) and the compiled code is only mapped when the control
+//! is first called ([`Control::pre`]): listing 100 controls, or running one of them,
+//! does not load the other 99, and the first control can run while the rest load.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use crate::sandbox::cache::Cache;
+use crate::sandbox::contract;
+pub use crate::sandbox::metadata::{Item, Metadata};
+use crate::sandbox::runner::Runner;
+use crate::sandbox::trust::Trust;
+use crate::sandbox::wasm::{Pre, Runtime};
+
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+}
+
+/// The system-wide drop-in directory, used when it exists.
+pub const SYSTEM_PLUGIN_DIR: &str = "/etc/bulkhead/plugins.d";
+
+/// Where a control came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Built from `plugins/` and embedded in this binary.
+    Bundled,
+    /// A `.wasm` file from a plugin directory.
+    File(PathBuf),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Bundled => f.write_str("bundled"),
+            Source::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+impl Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A control ready to run.
+pub struct Control {
+    /// What it says it is.
+    pub meta: Metadata,
+    /// Where it came from.
+    pub source: Source,
+    /// sha256 of its component bytes, hex.
+    pub sha256: String,
+    /// What the component imports (interface names).
+    pub imports: Vec<String>,
+    /// The pre-linked component, once loaded.
+    pre: tokio::sync::OnceCell<Pre>,
+    /// What loads it when it is first needed.
+    loader: Loader,
+    /// The component's bytes, to compile from should the cache have lost its code.
+    wasm: Wasm,
+}
+
+impl Control {
+    /// Whether it reads the Docker daemon (an interface the contract table says reaches
+    /// it): then it runs once per `--docker-host`.
+    pub fn uses_docker(&self) -> bool {
+        contract::reach_of_imports(self.imports.iter().map(String::as_str)).0
+    }
+
+    /// Whether it reads or changes this machine: files or processes.
+    pub fn uses_host(&self) -> bool {
+        contract::reach_of_imports(self.imports.iter().map(String::as_str)).1
+    }
+
+    /// The pre-linked component: loaded (from the cache, or compiled) on first use.
+    pub async fn pre(&self) -> Result<&Pre, String> {
+        self.pre
+            .get_or_try_init(|| {
+                let wasm = self.wasm.clone();
+                let sha256 = self.sha256.clone();
+                self.loader
+                    .blocking(move |loader| Ok(loader.code(&wasm, &sha256)?.0))
+            })
+            .await
+    }
+}
+
+/// A component's bytes: embedded in the binary, or read from a drop-in file.
+#[derive(Clone)]
+enum Wasm {
+    Bundled(&'static [u8]),
+    File(Arc<[u8]>),
+}
+
+impl Wasm {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Wasm::Bundled(bytes) => bytes,
+            Wasm::File(bytes) => bytes,
+        }
+    }
+}
+
+/// The engine, the compile cache, and a bound on how many loads use the CPU at once.
+#[derive(Clone)]
+struct Loader {
+    runtime: Arc<Runtime>,
+    cache: Option<Cache>,
+    cpus: Arc<tokio::sync::Semaphore>,
+}
+
+impl Loader {
+    /// Run the CPU-bound `work` on a blocking thread, at most one per CPU at a time.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Loader) -> Result<T, String> + Send + 'static,
+    ) -> Result<T, String> {
+        let _permit = self
+            .cpus
+            .acquire()
+            .await
+            .map_err(|_| "the loader has shut down".to_owned())?;
+        let loader = self.clone();
+        tokio::task::spawn_blocking(move || work(&loader))
+            .await
+            .map_err(|e| format!("loader thread failed: {e}"))?
+    }
+
+    /// The linked component and its imports: from the cache when it holds verified
+    /// code, else compiled.
+    fn code(&self, wasm: &Wasm, sha256: &str) -> Result<(Pre, Vec<String>), String> {
+        let rt = &self.runtime;
+        let component = match &self.cache {
+            Some(cache) => cache
+                .load_or_compile(rt.engine(), sha256, || rt.compile(wasm.bytes()))
+                .map_err(|e| e.to_string())?,
+            None => rt.compile(wasm.bytes()).map_err(|e| e.to_string())?,
+        };
+        let pre = rt.link(&component).map_err(|e| e.to_string())?;
+        Ok((pre, rt.imports(&component)))
+    }
+}
+
+/// A control that could not be loaded, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadFailure {
+    /// A name for it: the file stem, or the bundled crate name.
+    pub name: String,
+    /// Where it came from.
+    pub source: Source,
+    /// Why it cannot run.
+    pub reason: String,
+}
+
+impl fmt::Display for LoadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Source::Bundled => write!(
+                f,
+                "cannot load bundled control {}: {}",
+                self.name, self.reason
+            ),
+            Source::File(path) => write!(f, "cannot load {}: {}", path.display(), self.reason),
+        }
+    }
+}
+
+/// Errors that stop a run before any control runs.
+#[derive(Debug, Error)]
+pub enum CatalogError {
+    /// A `--plugin-dir` that is not a readable directory.
+    #[error("cannot read plugin directory {path}: {reason}")]
+    PluginDir {
+        /// The directory.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Two controls claim the same id.
+    #[error("control id {id:?} is claimed by both {first} and {second}; remove or rename one")]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// Where the first came from.
+        first: Source,
+        /// Where the second came from.
+        second: Source,
+    },
+}
+
+/// Every control found, loaded or not.
+pub struct Catalog {
+    /// Controls ready to run, bundled first, then by path.
+    pub controls: Vec<Arc<Control>>,
+    /// Controls that could not be loaded.
+    pub failures: Vec<LoadFailure>,
+}
+
+/// The default drop-in directories that exist on this machine.
+pub fn default_plugin_dirs() -> Vec<PathBuf> {
+    let user = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .map(|config| config.join("bulkhead").join("plugins"));
+    [Some(PathBuf::from(SYSTEM_PLUGIN_DIR)), user]
+        .into_iter()
+        .flatten()
+        .filter(|d| d.is_dir())
+        .collect()
+}
+
+/// The `.wasm` files directly in `dir`, sorted.
+fn wasm_files(dir: &Path) -> Result<Vec<PathBuf>, CatalogError> {
+    let err = |reason: String| CatalogError::PluginDir {
+        path: dir.to_path_buf(),
+        reason,
+    };
+    let entries = std::fs::read_dir(dir).map_err(|e| err(e.to_string()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| err(e.to_string()))?.path();
+        if path.extension().is_some_and(|ext| ext == "wasm") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+impl Catalog {
+    /// Load the bundled controls and every `.wasm` in `plugin_dirs`, each on its own
+    /// (at most one per CPU at a time), asking each for its metadata.
+    pub async fn load(
+        runtime: &Arc<Runtime>,
+        runner: &Runner,
+        plugin_dirs: &[PathBuf],
+        trust: &Trust,
+        cache: Option<&Cache>,
+    ) -> Result<Catalog, CatalogError> {
+        let mut sources: Vec<(String, Source)> = bundled::BUNDLED
+            .iter()
+            .map(|(name, ..)| (name.to_string(), Source::Bundled))
+            .collect();
+        for dir in plugin_dirs {
+            for path in wasm_files(dir)? {
+                let name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                sources.push((name, Source::File(path)));
+            }
+        }
+
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let loader = Loader {
+            runtime: runtime.clone(),
+            cache: cache.cloned(),
+            cpus: Arc::new(tokio::sync::Semaphore::new(cpus)),
+        };
+        let loads = sources
+            .into_iter()
+            .enumerate()
+            .map(|(index, (name, source))| {
+                let loader = loader.clone();
+                let runner = runner.clone();
+                // Bundled controls are part of this binary; pins are for drop-ins.
+                let (wasm, trust) = match &source {
+                    Source::Bundled => {
+                        let (_, bytes, sha256) = bundled::BUNDLED[index];
+                        (Ok((Wasm::Bundled(bytes), Some(sha256))), None)
+                    }
+                    Source::File(path) => (Err(path.clone()), Some(trust.clone())),
+                };
+                async move {
+                    let loaded = load_one(loader, &runner, source.clone(), wasm, trust).await;
+                    (name, source, loaded)
+                }
+            });
+        let mut catalog = Catalog {
+            controls: Vec::new(),
+            failures: Vec::new(),
+        };
+        for (name, source, loaded) in futures::future::join_all(loads).await {
+            match loaded {
+                Ok(control) => {
+                    if let Some(other) = catalog
+                        .controls
+                        .iter()
+                        .find(|c| c.meta.id == control.meta.id)
+                    {
+                        return Err(CatalogError::DuplicateId {
+                            id: control.meta.id,
+                            first: other.source.clone(),
+                            second: control.source,
+                        });
+                    }
+                    catalog.controls.push(Arc::new(control));
+                }
+                Err(reason) => catalog.failures.push(LoadFailure {
+                    name,
+                    source,
+                    reason,
+                }),
+            }
+        }
+        Ok(catalog)
+    }
+}
+
+/// Read (for a drop-in, given as `Err(path)`), hash (a bundled control's hash was taken
+/// at build time), check the pins, then take the metadata from the cache, or load the
+/// code and ask the control.
+async fn load_one(
+    loader: Loader,
+    runner: &Runner,
+    source: Source,
+    wasm: Result<(Wasm, Option<&'static str>), PathBuf>,
+    trust: Option<Trust>,
+) -> Result<Control, String> {
+    let pins = trust.clone();
+    let (wasm, sha256, cached) = loader
+        .blocking(move |loader| {
+            let (wasm, sha256) = match wasm {
+                Ok((wasm, Some(sha256))) => (wasm, sha256.to_owned()),
+                Ok((wasm, None)) => {
+                    let sha256 = sha256_hex(wasm.bytes());
+                    (wasm, sha256)
+                }
+                Err(path) => {
+                    let wasm = Wasm::File(
+                        std::fs::read(&path)
+                            .map_err(|e| format!("cannot read: {e}"))?
+                            .into(),
+                    );
+                    let sha256 = sha256_hex(wasm.bytes());
+                    (wasm, sha256)
+                }
+            };
+            if let Some(trust) = &pins {
+                trust.admit_bytes(&sha256)?;
+            }
+            let cached = loader
+                .cache
+                .as_ref()
+                .and_then(|c| c.metadata(loader.runtime.engine(), &sha256));
+            Ok((wasm, sha256, cached))
+        })
+        .await?;
+    let pre = tokio::sync::OnceCell::new();
+    let (meta, imports) = match cached {
+        Some((meta, imports)) => (meta.check()?, imports),
+        None => {
+            let (code, imports) = loader
+                .blocking({
+                    let (wasm, sha256) = (wasm.clone(), sha256.clone());
+                    move |loader| loader.code(&wasm, &sha256)
+                })
+                .await?;
+            let code = pre.get_or_init(|| async { code }).await;
+            let raw = runner
+                .metadata(code)
+                .await
+                .result
+                .map_err(|e| format!("metadata() failed: {e}"))?;
+            let meta = Metadata::validate(raw)?;
+            if let Some(cache) = &loader.cache {
+                cache.store_metadata(loader.runtime.engine(), &sha256, &meta, &imports);
+            }
+            (meta, imports)
+        }
+    };
+    if let Some(trust) = &trust {
+        trust.admit_id(&meta.id, &sha256)?;
+        if !crate::sandbox::scope::broad_reads(&meta.reads).is_empty() {
+            trust.admit_broad(&meta.id, &sha256)?;
+        }
+    }
+    Ok(Control {
+        meta,
+        source,
+        sha256,
+        imports,
+        pre,
+        loader,
+        wasm,
+    })
+}
+
+/// The sha256 of `bytes`, lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
