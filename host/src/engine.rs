@@ -194,7 +194,7 @@ impl Engine {
     }
 
     /// Audit every selected control into `report`: against the one daemon, or, with
-    /// several, as [`Engine::audit_daemons`] says.
+    /// several, as `Engine::audit_daemons` says.
     pub async fn audit_into(&self, report: &mut Report) -> anyhow::Result<()> {
         if self.daemons.len() == 1 {
             let outcomes = self.audit(&self.dockerd_paths()).await?;

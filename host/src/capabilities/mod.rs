@@ -1,6 +1,6 @@
 //! What a control can reach: one thin adapter per WIT interface, named after it, over
 //! the data the run reads once ([`crate::sources`]). An adapter checks each call
-//! against the call's grants ([`check`]), charges its arguments to the call's budget,
+//! against the call's grants (`check`), charges its arguments to the call's budget,
 //! and answers from the sources; it holds no state of its own.
 //!
 //! Every adapter has the same shape: a view of one call (the run's contexts it reads,

@@ -155,13 +155,21 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         }
         Format::Table => write_fix(&report, out)?,
     }
-    Ok(if errors > 0 {
-        2
-    } else if report.reaudit.iter().any(|r| r.status == Verdict::Fail) {
-        1
-    } else {
-        0
-    })
+    Ok(report.exit_code(errors))
+}
+
+impl FixReport {
+    /// 2 when `errors` answers could not be made as asked, else 1 when a re-audited
+    /// target still fails, else 0.
+    fn exit_code(&self, errors: usize) -> u8 {
+        if errors > 0 {
+            2
+        } else if self.reaudit.iter().any(|r| r.status == Verdict::Fail) {
+            1
+        } else {
+            0
+        }
+    }
 }
 
 impl Fixed {
@@ -360,4 +368,127 @@ fn write_fix(r: &FixReport, out: &mut dyn Write) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn change(status: ChangeStatus) -> ChangeRecord {
+        ChangeRecord {
+            action: "chmod",
+            target: "file:/etc/docker/key.pem".into(),
+            before: "0644".into(),
+            after: "0400".into(),
+            docker_run: None,
+            status,
+            detail: None,
+        }
+    }
+
+    fn fixed(status: FixStatus, changes: Vec<ChangeRecord>) -> Fixed {
+        Fixed {
+            control: "docker-tls-key-permissions".into(),
+            target: "file:/etc/docker/key.pem".into(),
+            status,
+            error: None,
+            reason: None,
+            waiver: None,
+            changes,
+        }
+    }
+
+    fn report(fixes: Vec<Fixed>, reaudit: &[Verdict], run_id: Option<&str>) -> FixReport {
+        FixReport {
+            schema: "bulkhead.fix/v1",
+            mode: if run_id.is_some() { "apply" } else { "plan" },
+            run_id: run_id.map(str::to_owned),
+            root: "/".into(),
+            docker_host: "unix:///var/run/docker.sock".into(),
+            fixes,
+            reaudit: reaudit
+                .iter()
+                .map(|&status| ResultEntry {
+                    control: "docker-tls-key-permissions".into(),
+                    target: "file:/etc/docker/key.pem".into(),
+                    status,
+                    message: "mode 0400".into(),
+                    evidence: BTreeMap::new(),
+                    waiver: None,
+                    docker_host: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn what_makes_fix_exit_2() {
+        assert!(!fixed(FixStatus::Ok, vec![change(ChangeStatus::Planned)]).counts_as_error());
+        assert!(!fixed(FixStatus::Ok, vec![change(ChangeStatus::Applied)]).counts_as_error());
+        assert!(!fixed(FixStatus::Ok, vec![change(ChangeStatus::Unchanged)]).counts_as_error());
+        // A change the machine refused, or one off the target: the fix did not do
+        // what was asked.
+        assert!(fixed(FixStatus::Ok, vec![change(ChangeStatus::Failed)]).counts_as_error());
+        assert!(fixed(FixStatus::Ok, vec![change(ChangeStatus::Denied)]).counts_as_error());
+        let mut refused = fixed(FixStatus::Error, Vec::new());
+        refused.error = Some("remediate refused: denied".into());
+        assert!(refused.counts_as_error());
+        // Skipped for lack of time is an error; skipped under a waiver is not.
+        assert!(fixed(FixStatus::Skipped, Vec::new()).counts_as_error());
+        let mut waived = fixed(FixStatus::Skipped, Vec::new());
+        waived.waiver = Some(WaiverNote {
+            justification: "vendor image".into(),
+            expires: "2999-01-01".into(),
+            active: true,
+        });
+        assert!(!waived.counts_as_error());
+    }
+
+    #[test]
+    fn the_exit_code_is_2_on_errors_then_1_while_a_reaudit_fails() {
+        let r = report(Vec::new(), &[Verdict::Pass, Verdict::Fail], Some("r1"));
+        assert_eq!(r.exit_code(1), 2);
+        assert_eq!(r.exit_code(0), 1);
+        assert_eq!(
+            report(Vec::new(), &[Verdict::Pass], Some("r1")).exit_code(0),
+            0
+        );
+        assert_eq!(report(Vec::new(), &[], None).exit_code(0), 0);
+    }
+
+    #[test]
+    fn the_table_says_plan_or_run_and_cleans_what_controls_wrote() {
+        let mut c = change(ChangeStatus::Planned);
+        c.detail = Some("with \u{1b}[2J escape".into());
+        let r = report(vec![fixed(FixStatus::Ok, vec![c])], &[], None);
+        let mut out = Vec::new();
+        write_fix(&r, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("Plan (dry run: nothing was changed"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "PLANNED  docker-tls-key-permissions  file:/etc/docker/key.pem  chmod: 0644 -> 0400"
+            ),
+            "{text}"
+        );
+        assert!(
+            !text.contains('\u{1b}'),
+            "an escape reached the terminal: {text:?}"
+        );
+
+        let r = report(Vec::new(), &[Verdict::Pass], Some("20261203-1"));
+        let mut out = Vec::new();
+        write_fix(&r, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("Applied, run 20261203-1 (undo with `bulkhead rollback 20261203-1`)")
+        );
+        assert!(text.contains("nothing to fix: no failing target"));
+        assert!(text.contains("re-audit PASS  docker-tls-key-permissions"));
+    }
 }

@@ -9,6 +9,7 @@ use crate::report::status::UndoStatus;
 use crate::sources::docker::{self, connect};
 use crate::sources::root::FsCtx;
 
+/// Undo a journaled chmod: the mode back to `before` if it is still `after`.
 pub fn chmod(fs: &FsCtx, change: &RecordedChange) -> (UndoStatus, String) {
     let Change::Chmod {
         path,
@@ -49,6 +50,8 @@ pub fn chmod(fs: &FsCtx, change: &RecordedChange) -> (UndoStatus, String) {
     }
 }
 
+/// Undo a journaled chown: the owner back to `before` if it is still `after`, and the
+/// set-id bits the chown cleared back with it.
 pub fn chown(fs: &FsCtx, change: &RecordedChange) -> (UndoStatus, String) {
     let Change::Chown {
         path,
@@ -120,6 +123,8 @@ pub fn chown(fs: &FsCtx, change: &RecordedChange) -> (UndoStatus, String) {
     }
 }
 
+/// Undo a container replacement: the original back under its name, the tighter copy
+/// removed, if the copy is still the one the fix made.
 pub async fn replace(docker_host: &str, change: &RecordedChange) -> (UndoStatus, String) {
     let Change::ReplaceContainer {
         name,
@@ -205,5 +210,118 @@ pub async fn replace(docker_host: &str, change: &RecordedChange) -> (UndoStatus,
         )
     } else {
         (UndoStatus::Restored, did.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    use super::*;
+
+    fn recorded(change: Change) -> RecordedChange {
+        RecordedChange {
+            seq: 1,
+            change,
+            steps: Vec::new(),
+            done: true,
+            undone: false,
+        }
+    }
+
+    /// A root holding `/etc/docker/key.pem` at `mode`.
+    fn root_with_key(mode: u32) -> (tempfile::TempDir, FsCtx) {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("etc/docker/key.pem");
+        std::fs::create_dir_all(key.parent().unwrap()).unwrap();
+        std::fs::write(&key, "k").unwrap();
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).unwrap();
+        let fs = FsCtx::open(dir.path()).unwrap();
+        (dir, fs)
+    }
+
+    fn mode_on_disk(dir: &tempfile::TempDir) -> u32 {
+        std::fs::metadata(dir.path().join("etc/docker/key.pem"))
+            .unwrap()
+            .mode()
+            & 0o7777
+    }
+
+    fn chmod_change(before: u32, after: u32) -> RecordedChange {
+        recorded(Change::Chmod {
+            path: "/etc/docker/key.pem".into(),
+            before,
+            after,
+        })
+    }
+
+    #[test]
+    fn a_chmod_still_in_place_is_put_back() {
+        let (dir, fs) = root_with_key(0o400);
+        let (status, detail) = chmod(&fs, &chmod_change(0o644, 0o400));
+        assert_eq!(
+            (status, detail.as_str()),
+            (UndoStatus::Restored, "mode 0400 -> 0644")
+        );
+        assert_eq!(mode_on_disk(&dir), 0o644);
+        // Run again (a second rollback, or one after a crash): nothing left to do.
+        let (status, _) = chmod(&fs, &chmod_change(0o644, 0o400));
+        assert_eq!(status, UndoStatus::NothingToUndo);
+        assert_eq!(mode_on_disk(&dir), 0o644);
+    }
+
+    #[test]
+    fn a_file_changed_since_the_fix_is_left_alone() {
+        let (dir, fs) = root_with_key(0o600);
+        let (status, detail) = chmod(&fs, &chmod_change(0o644, 0o400));
+        assert_eq!(status, UndoStatus::Skipped);
+        assert!(detail.contains("changed since"), "{detail}");
+        assert_eq!(mode_on_disk(&dir), 0o600);
+    }
+
+    #[test]
+    fn a_file_that_is_gone_fails_the_undo_and_says_which() {
+        let (dir, fs) = root_with_key(0o400);
+        std::fs::remove_file(dir.path().join("etc/docker/key.pem")).unwrap();
+        let (status, detail) = chmod(&fs, &chmod_change(0o644, 0o400));
+        assert_eq!(status, UndoStatus::Failed);
+        assert!(
+            detail.starts_with("cannot read /etc/docker/key.pem"),
+            "{detail}"
+        );
+    }
+
+    #[test]
+    fn a_chown_is_undone_only_while_the_owner_is_the_one_it_set() {
+        let (dir, fs) = root_with_key(0o400);
+        let meta = std::fs::metadata(dir.path().join("etc/docker/key.pem")).unwrap();
+        let now = Ids {
+            uid: meta.uid(),
+            gid: meta.gid(),
+        };
+        let other = Ids {
+            uid: now.uid + 1,
+            gid: now.gid + 1,
+        };
+        let change = |before: Ids, after: Ids| {
+            recorded(Change::Chown {
+                path: "/etc/docker/key.pem".into(),
+                before,
+                after,
+                mode: 0o400,
+            })
+        };
+        // The owner is the one before the fix: nothing to undo, nothing touched.
+        let (status, _) = chown(&fs, &change(now, other));
+        assert_eq!(status, UndoStatus::NothingToUndo);
+        // Neither the owner before nor the one the fix set: changed since.
+        let third = Ids {
+            uid: now.uid + 2,
+            gid: now.gid + 2,
+        };
+        let (status, detail) = chown(&fs, &change(other, third));
+        assert_eq!(status, UndoStatus::Skipped, "{detail}");
+        let after = std::fs::metadata(dir.path().join("etc/docker/key.pem")).unwrap();
+        assert_eq!((after.uid(), after.gid()), (now.uid, now.gid));
     }
 }

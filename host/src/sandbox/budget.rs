@@ -2,7 +2,7 @@
 //!
 //! Everything a control hands the host in a call is charged here, where the host
 //! receives it and before anything is kept: the arguments of every host call
-//! ([`Budget::take_input`], through [`crate::capabilities::check`], which every host function
+//! ([`Budget::take_input`], through `crate::capabilities::check`, which every host function
 //! calls first), the findings it returns ([`Budget::take_findings`]), its log lines,
 //! the calls the host refused, the changes it asked for, the text of a remediate error
 //! and its metadata. Going over any limit ends the call in `error`, with a reason that

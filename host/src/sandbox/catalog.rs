@@ -410,3 +410,91 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plugin_directory_yields_its_wasm_files_sorted_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.wasm", "a.wasm", "notes.txt", "c.wasm.bak"] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("sub.wasm")).unwrap();
+        std::fs::write(dir.path().join("sub.wasm").join("d.wasm"), b"x").unwrap();
+        let files = wasm_files(dir.path()).unwrap();
+        let names: Vec<_> = files
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        // Directly in the directory only; a directory named *.wasm is listed, and
+        // loading it fails as a file would (reading it is an error), not silently.
+        assert_eq!(names, ["a.wasm", "b.wasm", "sub.wasm"]);
+
+        let missing = dir.path().join("nope");
+        let err = wasm_files(&missing).unwrap_err();
+        assert!(
+            err.to_string().starts_with(&format!(
+                "cannot read plugin directory {}",
+                missing.display()
+            )),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_source_and_a_failure_say_where_the_control_came_from() {
+        let file = Source::File(PathBuf::from("/etc/bulkhead/plugins.d/x.wasm"));
+        assert_eq!(Source::Bundled.to_string(), "bundled");
+        assert_eq!(
+            serde_json::to_value(&file).unwrap(),
+            "/etc/bulkhead/plugins.d/x.wasm"
+        );
+        let failure = |source| LoadFailure {
+            name: "x".into(),
+            source,
+            reason: "not a WebAssembly component".into(),
+        };
+        assert_eq!(
+            failure(file).to_string(),
+            "cannot load /etc/bulkhead/plugins.d/x.wasm: not a WebAssembly component"
+        );
+        assert_eq!(
+            failure(Source::Bundled).to_string(),
+            "cannot load bundled control x: not a WebAssembly component"
+        );
+    }
+
+    #[test]
+    fn two_controls_with_one_id_name_both_sources() {
+        let err = CatalogError::DuplicateId {
+            id: "tls-key".into(),
+            first: Source::Bundled,
+            second: Source::File("/p/tls.wasm".into()),
+        };
+        assert_eq!(
+            err.to_string(),
+            "control id \"tls-key\" is claimed by both bundled and /p/tls.wasm; remove or \
+             rename one"
+        );
+    }
+
+    #[test]
+    fn the_hash_is_sha256_in_lowercase_hex() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn every_bundled_control_is_named_once() {
+        let mut names: Vec<&str> = bundled::BUNDLED.iter().map(|(name, ..)| *name).collect();
+        let all = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all, "a bundled control is embedded twice");
+        assert!(all >= 118, "{all} bundled controls");
+    }
+}

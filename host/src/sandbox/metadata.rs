@@ -195,3 +195,89 @@ fn truncate(s: &str, max: usize) -> &str {
         None => s,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(id: &str) -> ControlMetadata {
+        ControlMetadata {
+            id: id.to_owned(),
+            title: "The daemon's TLS key is mode 400".into(),
+            version: "1.0.0".into(),
+            description: "Checks the key.".into(),
+            rationale: "Anyone who reads it can act as the daemon.".into(),
+            remediation: "chmod 400 the key".into(),
+            severity: Severity::High,
+            references: vec!["CIS Docker 3.20".into()],
+            items: vec![BenchmarkItem {
+                benchmark: "CIS Docker Benchmark v1.6.0".into(),
+                item: "3.20".into(),
+                level: 1,
+                assessment: Assessment::Automated,
+            }],
+            reads: vec!["/etc/docker".into(), "dockerd-config".into()],
+        }
+    }
+
+    #[test]
+    fn good_metadata_is_kept_in_the_hosts_shape() {
+        let meta = Metadata::validate(raw("docker-tls-key")).unwrap();
+        assert_eq!(meta.severity, "high");
+        assert_eq!(meta.items[0].assessment, "automated");
+        assert_eq!(meta.items[0].item, "3.20");
+        // Kept through the cache as JSON, and read back the same.
+        let back: Metadata = serde_json::from_value(serde_json::to_value(&meta).unwrap()).unwrap();
+        assert_eq!(back.severity, "high");
+        assert_eq!(back.reads, meta.reads);
+    }
+
+    #[rstest::rstest]
+    #[case::empty_id("", "invalid id")]
+    #[case::upper_case("Docker", "invalid id")]
+    #[case::too_long(&"a".repeat(65), "invalid id")]
+    #[case::escape("a\u{1b}[2J", "invalid id")]
+    fn a_bad_id_is_refused(#[case] id: &str, #[case] why: &str) {
+        let err = Metadata::validate(raw(id)).unwrap_err();
+        assert!(err.contains(why), "{err}");
+    }
+
+    #[test]
+    fn bad_fields_are_refused_naming_the_control() {
+        let mut m = raw("c");
+        m.title = "  ".into();
+        assert_eq!(
+            Metadata::validate(m).unwrap_err(),
+            "metadata of c has an empty title"
+        );
+        let mut m = raw("c");
+        m.remediation = "x".repeat((16 << 10) + 1);
+        assert!(Metadata::validate(m).unwrap_err().contains("over 16 KiB"));
+        let mut m = raw("c");
+        m.reads = vec!["etc/docker".into()];
+        assert!(Metadata::validate(m).unwrap_err().contains("declares read"));
+        let mut m = raw("c");
+        m.items[0].item = "5.x".into();
+        assert!(
+            Metadata::validate(m)
+                .unwrap_err()
+                .contains("want a number like 5.4")
+        );
+        let mut m = raw("c");
+        m.items[0].level = 3;
+        assert!(Metadata::validate(m).is_err());
+    }
+
+    #[test]
+    fn an_unknown_severity_or_assessment_in_the_cache_is_refused() {
+        let meta = Metadata::validate(raw("c")).unwrap();
+        let mut doc = serde_json::to_value(&meta).unwrap();
+        doc["severity"] = "severe".into();
+        let err = serde_json::from_value::<Metadata>(doc).unwrap_err();
+        assert!(err.to_string().contains("unknown severity"), "{err}");
+        let mut doc = serde_json::to_value(&meta).unwrap();
+        doc["items"][0]["assessment"] = "guessed".into();
+        let err = serde_json::from_value::<Metadata>(doc).unwrap_err();
+        assert!(err.to_string().contains("unknown assessment"), "{err}");
+    }
+}

@@ -114,7 +114,7 @@ impl Runner {
     }
 
     /// Call `audit()` with `grants`, and check what comes back against the limits;
-    /// `docker` says whether the control reads the daemon (see [`Runner::containers`]).
+    /// `docker` says whether the control reads the daemon (see `Runner::containers`).
     pub async fn audit(
         &self,
         pre: &Pre,

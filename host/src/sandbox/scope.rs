@@ -36,7 +36,7 @@ pub fn validate_reads(id: &str, reads: &[String]) -> Result<(), String> {
 
 /// The declared reads that cover the whole root or all of `/etc`: a control declaring
 /// one can read nearly every configuration file of the host (never its private keys
-/// and password hashes, see [`crate::capabilities::secrets`]), so `plugins inspect` flags it and
+/// and password hashes, see [`crate::sources::secrets`]), so `plugins inspect` flags it and
 /// `[trust] require_pinned` wants it pinned by id.
 pub fn broad_reads(reads: &[String]) -> Vec<String> {
     reads

@@ -7,6 +7,7 @@
 //! after it reads a flag, an environment variable or the file again.
 
 pub mod cli;
+pub mod defaults;
 pub mod file;
 
 use std::path::{Path, PathBuf};

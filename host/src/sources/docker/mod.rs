@@ -46,7 +46,7 @@ pub struct Snapshot {
     columns: Mutex<Columns>,
 }
 
-/// The most bytes the memo of columns keeps (see [`Snapshot::column`]): about 40
+/// The most bytes the memo of columns keeps (see `Snapshot::column`): about 40
 /// pointers' members of 2000 containers of 400 bytes each.
 pub const MEMO_BYTES: usize = 32 << 20;
 
