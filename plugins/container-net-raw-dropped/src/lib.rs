@@ -15,9 +15,7 @@
 //! and a setuid binary or file capability in the image can raise it again.
 //!
 //! ### Why it matters
-//! `NET_RAW` lets a process open raw and packet sockets: craft arbitrary packets, spoof
-//! addresses, sniff or ARP/DNS-spoof the other containers on the same bridge. Few workloads
-//! need it (`ping` works without it on current kernels through ICMP datagram sockets).
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container with `--cap-drop=NET_RAW` (`docker run --cap-drop=NET_RAW ...`).
@@ -25,6 +23,8 @@
 //! names `NET_RAW`, keeping the original, stopped, for `bulkhead rollback`. That cannot help a
 //! privileged container or one that adds `NET_RAW` itself (an add beats a drop): those must be
 //! recreated by hand without `--privileged` / `--cap-add NET_RAW`, and remediation says so.
+//! Few workloads need `NET_RAW` (`ping` works without it on current kernels through ICMP
+//! datagram sockets).
 //!
 //! ### Example
 //! A container created with `docker run -d --name web --user 1000 nginx` (no `--cap-drop`)
@@ -40,9 +40,10 @@
 //! With no containers at all, the control reports one `skip` for `host`; when Docker cannot
 //! be asked, one `error` for `host` carrying the host's message (which names the socket).
 
+use bulkhead_sdk::runtime::each_container;
 use bulkhead_sdk::{
-    Admin, CapabilityOrigin, Container, ControlMetadata, Error, Facts, Finding, Guest, Host,
-    Severity, Target, Tightening, capability_origin, describe_error, effective_capabilities,
+    Admin, CapabilityOrigin, Container, Error, Facts, Finding, Target, Tightening,
+    capability_origin, effective_capabilities,
 };
 
 /// This control's id (its crate name).
@@ -51,41 +52,24 @@ pub const ID: &str = "container-net-raw-dropped";
 /// The capability this control wants dropped.
 pub const NET_RAW: &str = "NET_RAW";
 
-/// What this control is.
-pub fn metadata() -> ControlMetadata {
-    ControlMetadata {
-        id: ID.to_owned(),
-        title: "Containers run without CAP_NET_RAW".to_owned(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        description: "Every container, running or not, must have NET_RAW out of its capability \
-            bounding set, computed as the Docker daemon does (privileged, CapAdd, CapDrop)."
-            .to_owned(),
-        rationale: "NET_RAW lets a container craft raw packets: spoof addresses and sniff or \
-            spoof traffic of other containers on the same network. Docker grants it by default."
-            .to_owned(),
-        remediation: "Recreate the container with --cap-drop=NET_RAW (and without \
-            --privileged or --cap-add NET_RAW/ALL)."
-            .to_owned(),
-        severity: Severity::High,
-        references: vec!["CIS Docker Benchmark v1.6.0 5.4".to_owned()],
-        items: vec![bulkhead_sdk::cis::item("5.4")],
-        reads: Vec::new(),
-    }
+bulkhead_sdk::cis_control! {
+    id: ID,
+    title: "Containers run without CAP_NET_RAW",
+    description: "Every container, running or not, must have NET_RAW out of its capability \
+        bounding set, computed as the Docker daemon does (privileged, CapAdd, CapDrop).",
+    rationale: "NET_RAW lets a container craft raw packets: spoof addresses and sniff or \
+        spoof traffic of other containers on the same network. Docker grants it by default.",
+    remediation: "Recreate the container with --cap-drop=NET_RAW (and without \
+        --privileged or --cap-add NET_RAW/ALL).",
+    severity: High,
+    cis: "5.4",
+    reads: [],
+    remediate: |target| remediate(&bulkhead_sdk::Host, target),
 }
 
 /// Judge every container (see the crate doc).
 pub fn audit(facts: &impl Facts) -> Vec<Finding> {
-    match facts.containers() {
-        Err(err) => vec![Finding::error(
-            Target::Host,
-            format!("cannot list containers: {}", describe_error(&err)),
-        )],
-        Ok(containers) if containers.is_empty() => vec![Finding::skip(
-            Target::Host,
-            "no containers on this host (docker ps --all is empty)",
-        )],
-        Ok(containers) => containers.iter().map(judge).collect(),
-    }
+    each_container(facts, judge)
 }
 
 /// The finding for one container.
@@ -197,26 +181,6 @@ pub fn remediate(host: &(impl Facts + Admin), target: Target) -> Result<(), Erro
         ))),
     }
 }
-
-/// The component's exports: thin glue between the WIT and the functions above, over the
-/// real host. (Public so native builds, where `export!` expands to nothing, keep it.)
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        metadata()
-    }
-
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-
-    fn remediate(target: Target) -> Result<(), Error> {
-        remediate(&Host, target)
-    }
-}
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,8 @@
 //! Unit tests: Docker's capability arithmetic as seen through this control.
 
 use super::*;
-use bulkhead_sdk::Status;
 use bulkhead_sdk::testing::{AdminCall, FakeHost, container};
+use bulkhead_sdk::{Guest, Severity, Status};
 use rstest::rstest;
 
 fn with(name: &str, privileged: bool, add: &[&str], drop: &[&str], user: &str) -> Container {
@@ -201,7 +201,7 @@ fn remediation_passes_host_errors_on() {
 
 #[test]
 fn metadata_is_complete() {
-    let meta = metadata();
+    let meta = Control::metadata();
     assert_eq!(meta.id, "container-net-raw-dropped");
     assert_eq!(meta.references, ["CIS Docker Benchmark v1.6.0 5.4"]);
     assert_eq!(meta.severity, Severity::High);

@@ -20,9 +20,7 @@
 //! rest of the host is not. A read the host denies gives an `error` finding, never a pass.
 //!
 //! ### Why it matters
-//! Whoever reads the key can impersonate the daemon to every client (and, with `tlsverify`,
-//! decrypt or hijack the management channel, which is root on the host). Registry client keys
-//! give access to the registry as this host.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! `chmod 400 <key>` (bulkhead: `fix --apply` does it through `file-admin.chmod`). No daemon
@@ -52,41 +50,28 @@
 pub mod discover;
 pub mod judge;
 
-use bulkhead_sdk::{
-    Admin, ControlMetadata, Error, Facts, FileKind, Finding, Guest, Host, Severity, Target,
-    mode_at_most,
-};
+use bulkhead_sdk::{Admin, Error, Facts, FileKind, Finding, Target, mode_at_most};
 use discover::{CERTS_D, DEFAULT_KEY, discover};
 use judge::{ALLOWED_MODE, judge};
 
 /// This control's id (its crate name).
 pub const ID: &str = "docker-tls-key-permissions";
 
-/// What this control is.
-pub fn metadata() -> ControlMetadata {
-    ControlMetadata {
-        id: ID.to_owned(),
-        title: "Docker TLS key files are mode 0400 or more restrictive".to_owned(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        description: "The TLS key dockerd uses (--tlskey, tlskey in daemon.json, or the \
-            default ~/.docker/key.pem when TLS is on) and the registry client keys in \
-            /etc/docker/certs.d/<registry>/ must have no permission bit beyond owner read."
-            .to_owned(),
-        rationale: "A readable private key lets anyone on the host impersonate the Docker \
-            daemon or this host's registry client, and attack the daemon's management channel."
-            .to_owned(),
-        remediation: "chmod 400 <key file>; no daemon restart is needed.".to_owned(),
-        severity: Severity::High,
-        references: vec!["CIS Docker Benchmark v1.6.0 3.14".to_owned()],
-        items: vec![bulkhead_sdk::cis::item("3.14")],
-        // `dockerd-config`: the daemon's configuration files and the paths they name,
-        // wherever they are (the key named by --tlskey or daemon.json).
-        reads: vec![
-            "/etc/docker".to_owned(),
-            "/root/.docker".to_owned(),
-            "dockerd-config".to_owned(),
-        ],
-    }
+bulkhead_sdk::cis_control! {
+    id: ID,
+    title: "Docker TLS key files are mode 0400 or more restrictive",
+    description: "The TLS key dockerd uses (--tlskey, tlskey in daemon.json, or the \
+        default ~/.docker/key.pem when TLS is on) and the registry client keys in \
+        /etc/docker/certs.d/<registry>/ must have no permission bit beyond owner read.",
+    rationale: "A readable private key lets anyone on the host impersonate the Docker \
+        daemon or this host's registry client, and attack the daemon's management channel.",
+    remediation: "chmod 400 <key file>; no daemon restart is needed.",
+    severity: High,
+    cis: "3.14",
+    // `dockerd-config`: the daemon's configuration files and the paths they name,
+    // wherever they are (the key named by --tlskey or daemon.json).
+    reads: ["/etc/docker", "/root/.docker", "dockerd-config"],
+    remediate: |target| remediate(&bulkhead_sdk::Host, target),
 }
 
 /// Judge every key dockerd and the registries use (see the crate doc).
@@ -123,26 +108,6 @@ pub fn remediate(host: &(impl Facts + Admin), target: Target) -> Result<(), Erro
         _ => host.chmod(&path, ALLOWED_MODE),
     }
 }
-
-/// The component's exports: thin glue between the WIT and the functions above, over the
-/// real host. (Public so native builds, where `export!` expands to nothing, keep it.)
-pub struct Control;
-
-impl Guest for Control {
-    fn metadata() -> ControlMetadata {
-        metadata()
-    }
-
-    fn audit() -> Vec<Finding> {
-        audit(&Host)
-    }
-
-    fn remediate(target: Target) -> Result<(), Error> {
-        remediate(&Host, target)
-    }
-}
-
-bulkhead_sdk::export!(Control);
 
 #[cfg(test)]
 mod tests;

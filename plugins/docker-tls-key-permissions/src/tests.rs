@@ -2,7 +2,7 @@
 
 use super::*;
 use bulkhead_sdk::testing::{AdminCall, FakeHost};
-use bulkhead_sdk::{Status, format_mode};
+use bulkhead_sdk::{Guest, Severity, Status, format_mode};
 use rstest::rstest;
 
 const KEY: &str = "/etc/docker/tls/server-key.pem";
@@ -351,7 +351,7 @@ fn remediation_reports_denial() {
 
 #[test]
 fn metadata_is_complete() {
-    let meta = metadata();
+    let meta = Control::metadata();
     assert_eq!(meta.id, "docker-tls-key-permissions");
     assert_eq!(meta.references, ["CIS Docker Benchmark v1.6.0 3.14"]);
     assert_eq!(meta.severity, Severity::High);
