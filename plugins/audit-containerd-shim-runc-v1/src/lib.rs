@@ -6,8 +6,7 @@
 //! path=`/`-F dir=`), or a directory above it. Skips when it does not exist on this host.
 //!
 //! ### Why it matters
-//! The shim sits between containerd and each container's process. Without an audit rule,
-//! nothing records who changed or ran it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add `-w /usr/bin/containerd-shim-runc-v1 -k docker` to `/etc/audit/rules.d/docker.rules`

@@ -6,8 +6,7 @@
 //! path=`/`-F dir=`), or a directory above it. Skips when it does not exist on this host.
 //!
 //! ### Why it matters
-//! Whoever reaches containerd's socket runs containers without Docker's checks. Without an
-//! audit rule, nothing records who changed or ran it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add `-w /run/containerd/containerd.sock -k docker` to `/etc/audit/rules.d/docker.rules`

@@ -6,8 +6,7 @@
 //! path=`/`-F dir=`), or a directory above it. Skips when it does not exist on this host.
 //!
 //! ### Why it matters
-//! containerd runs every container's lifecycle as root. Without an audit rule, nothing
-//! records who changed or ran it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add `-w /usr/bin/containerd -k docker` to `/etc/audit/rules.d/docker.rules` and run

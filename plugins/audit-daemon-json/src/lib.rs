@@ -7,8 +7,7 @@
 //! directory above it. Skips when it does not exist on this host.
 //!
 //! ### Why it matters
-//! It sets the daemon's security options; a change there weakens them at the next restart.
-//! Without an audit rule, nothing records who changed or ran it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add `-w /etc/docker/daemon.json -k docker` to `/etc/audit/rules.d/docker.rules` and run

@@ -7,8 +7,7 @@
 //! this host.
 //!
 //! ### Why it matters
-//! The unit decides how the daemon starts; edits to it change the daemon's flags and
-//! environment. Without an audit rule, nothing records who changed or ran it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add `-w /lib/systemd/system/docker.service -k docker` to

@@ -7,8 +7,7 @@
 //! this host.
 //!
 //! ### Why it matters
-//! The socket unit decides where and for whom the Docker API socket is created. Without an
-//! audit rule, nothing records who changed or ran it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add `-w /lib/systemd/system/docker.socket -k docker` to

@@ -7,8 +7,7 @@
 //! path=`/`-F dir=`), or a directory above it. Skips when it does not exist on this host.
 //!
 //! ### Why it matters
-//! The daemon runs as root with control over every container: each time it is replaced or
-//! run should leave a trace. Without an audit rule, nothing records who changed or ran it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add `-w /usr/bin/dockerd -k docker` to `/etc/audit/rules.d/docker.rules` and run

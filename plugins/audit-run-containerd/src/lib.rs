@@ -6,8 +6,7 @@
 //! directory above it. Skips when it does not exist on this host.
 //!
 //! ### Why it matters
-//! containerd keeps its sockets and runtime state there; changes to it change what runs
-//! below Docker. Without an audit rule, nothing records who changed or ran it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add `-w /run/containerd -k docker` to `/etc/audit/rules.d/docker.rules` and run

@@ -6,9 +6,7 @@
 //! directory above it. Skips when it does not exist on this host.
 //!
 //! ### Why it matters
-//! It holds every image layer, container filesystem and volume: tampering there changes
-//! what containers run and read. Without an audit rule, nothing records who changed or ran
-//! it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add `-w /var/lib/docker -k docker` to `/etc/audit/rules.d/docker.rules` and run

@@ -14,9 +14,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! AppArmor limits what a container's processes may do to files, mounts, and the kernel
-//! interfaces a breakout needs, even when they run as root; unconfined, one bug in the
-//! workload or the runtime is one step closer to the host.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container without `--security-opt apparmor=unconfined` and without

@@ -15,10 +15,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! Each capability beyond the default set is a kernel interface a root process in the
-//! container can use against the host: SYS_ADMIN alone allows mounts and most breakouts,
-//! SYS_PTRACE reading other processes, NET_ADMIN reconfiguring networks, SYS_MODULE loading
-//! kernel code.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container without `--privileged` and `--cap-add`; better, with `--cap-drop

@@ -9,9 +9,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! Docker applies each container's resource limits in its own cgroup under Docker's parent;
-//! a container moved under another parent shares that parent's limits and accounting with
-//! whatever else runs there, so its limits may not hold.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container without `--cgroup-parent`, unless the parent is deliberately

@@ -11,9 +11,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! With every container at the default weight, one busy container competes equally with the
-//! important ones; setting shares gives the host a way to keep critical containers
-//! responsive under CPU contention.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container with `--cpu-shares <weight>` (below 1024 for less important

@@ -13,9 +13,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! On the default bridge every container can reach every other one (unless the daemon sets
-//! `--icc=false`) and is exposed to ARP and MAC spoofing from its neighbours; user-defined
-//! networks isolate groups of containers from each other.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Run containers on user-defined networks (`docker network create app; docker run

@@ -11,8 +11,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! Whoever can talk to the Docker socket can start a privileged container with the host's
-//! root mounted: a container holding the socket is root on the host.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container without the socket bind; if it must manage containers, give it a

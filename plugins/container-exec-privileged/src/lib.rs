@@ -14,10 +14,7 @@
 //! one `skip`.
 //!
 //! ### Why it matters
-//! `docker exec --privileged` gives the new process every capability and lifts the
-//! container's seccomp, AppArmor and device restrictions, whatever the container was started
-//! with: the person (or script) that runs it holds what amounts to root on the host, one
-//! escape away, and a container hardened with `--cap-drop` no longer is.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Do not use `--privileged` with `docker exec`: give the exec session only the capability

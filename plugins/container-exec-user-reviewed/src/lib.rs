@@ -14,9 +14,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! `docker exec --user root` gives a root shell in a container that was deliberately built
-//! to run as another user, bypassing that protection; who ran it and when is only in the
-//! audit log.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Do not use `docker exec --user root` (or `-u 0`); audit the docker binary (`auditctl -w

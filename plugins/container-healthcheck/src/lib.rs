@@ -11,9 +11,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! Without a health check Docker (and an orchestrator) only knows whether the process
-//! exists, not whether it works: a hung or compromised service keeps receiving traffic and
-//! is never replaced.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add a `HEALTHCHECK` to the image, or recreate the container with `--health-cmd

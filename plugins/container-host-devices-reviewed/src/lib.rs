@@ -12,9 +12,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! A host device in a container (a disk, `/dev/mem`, a GPU, a TTY) is direct access to host
-//! hardware and kernel drivers, outside the namespaces; with `w` or `m` permission it can
-//! change the host.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate containers with only the devices they need, with the narrowest permissions

@@ -9,9 +9,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! The host's IPC namespace gives the container the host's shared memory segments,
-//! semaphores and message queues: it can read or corrupt data of host processes that use
-//! them.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container without `--ipc host`. bulkhead cannot change this setting of an

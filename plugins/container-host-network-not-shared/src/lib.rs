@@ -9,9 +9,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! With the host's network namespace a container sees every host interface, can bind any
-//! host port and reach services listening on localhost (the Docker API on a TCP socket,
-//! metadata endpoints), and escapes the network isolation Docker otherwise gives it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container without `--network host`. bulkhead cannot change this setting of

@@ -9,9 +9,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! In the host's PID namespace a container sees every host process and, with enough
-//! privilege, can signal, trace or read the memory of them, including dockerd; it is a
-//! short step to the host.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container without `--pid host`. bulkhead cannot change this setting of an

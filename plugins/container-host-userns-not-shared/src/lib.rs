@@ -9,9 +9,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! When the daemon remaps users (`userns-remap`), `--userns host` opts one container out:
-//! root in it is root on the host again, undoing the isolation the daemon was configured
-//! for.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container without `--userns host`. bulkhead cannot change this setting of

@@ -9,8 +9,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! Sharing the host's UTS namespace lets the container change the host's hostname and
-//! domain name, and it gives the container identity information about the host.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container without `--uts host`. bulkhead cannot change this setting of an

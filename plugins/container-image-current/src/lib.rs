@@ -15,9 +15,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! A container keeps running the image it was created from: after a fix is pushed under the
-//! same tag, a container that is not recreated from a freshly pulled image keeps the
-//! vulnerable version, while its tag suggests otherwise.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! `docker pull <image>` and recreate the container when the pulled id differs; pin images

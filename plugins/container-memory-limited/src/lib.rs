@@ -8,9 +8,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! Without a limit one container can take all the host's memory: the kernel's OOM killer
-//! then picks victims among the other containers and host services, dockerd included (a
-//! denial of service).
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container with `--memory <limit>` (and `--memory-swap` no larger), sized

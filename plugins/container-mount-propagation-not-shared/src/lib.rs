@@ -8,9 +8,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! With shared propagation, mounts made inside the container appear on the host (and the
-//! host's in the container): a container can then change the host's mount table, for
-//! example mount over host paths.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container with the default (`rprivate`) or a `slave`/`rslave` propagation

@@ -10,9 +10,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! `no_new_privs` stops setuid and setgid binaries and file capabilities from raising a
-//! process's privileges: a compromised non-root process in the container cannot become root
-//! through `su`, `sudo` or a setuid helper in the image.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container with `--security-opt no-new-privileges`, or run dockerd with

@@ -12,9 +12,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! Ports below 1024 are where the host's own services live (SSH, HTTP, DNS); a container
-//! mapped onto them can impersonate or shadow those services, and it needs no privilege on
-//! the host to do so through Docker.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container publishing a host port of 1024 or above (`-p 8080:80`), with a

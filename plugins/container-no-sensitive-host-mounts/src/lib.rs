@@ -16,9 +16,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! A container that sees the host's system directories can read secrets (`/etc/shadow`,
-//! keys) and, when writable, change the host's binaries, configuration or devices: a direct
-//! path to the host. Read-only mounts still leak secrets.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container without `-v`/`--mount` binds of host system directories; bind

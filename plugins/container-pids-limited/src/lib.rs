@@ -8,8 +8,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! Without a PIDs limit a fork bomb or a runaway worker pool in one container exhausts the
-//! host's process table, and nothing on the host can start a process any more.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container with `--pids-limit <n>`, sized for the workload (for example

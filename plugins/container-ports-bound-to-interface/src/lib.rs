@@ -13,9 +13,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! A port bound to every interface is reachable from every network the host is on,
-//! including ones the service was never meant for; binding to a specific address (`-p
-//! 127.0.0.1:8080:80`) limits it to where it is needed.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container publishing its ports on a specific address: `-p <host ip>:<host

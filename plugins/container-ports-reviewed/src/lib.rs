@@ -12,8 +12,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! Every published port is attack surface on the host's networks; which ones a workload
-//! needs depends on the application, so a person must confirm the list.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate containers publishing only the ports they need (`-p` per port; no `-P`).

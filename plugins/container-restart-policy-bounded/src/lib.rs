@@ -14,9 +14,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! A container restarted without end (`always`, `unless-stopped`, unlimited `on-failure`)
-//! loops on a fault, hiding it and burning host resources; a bounded `on-failure` still
-//! recovers from transient crashes.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container with `--restart on-failure:5` (or without `--restart`). bulkhead

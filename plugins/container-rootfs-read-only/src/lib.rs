@@ -11,9 +11,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! A read-only root filesystem stops an intruder from changing the container's binaries and
-//! configuration or dropping tools into it, and makes what the workload writes explicit
-//! (volumes, tmpfs).
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container with `--read-only`, adding `--tmpfs /tmp` or volumes for the

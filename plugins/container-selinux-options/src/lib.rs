@@ -15,9 +15,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! SELinux labels keep a container's processes to their own files and away from the host's
-//! and other containers', even as root; a container with labelling disabled loses that
-//! mandatory access control.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Recreate the container without `--security-opt label=disable`, `--privileged`, `--pid

@@ -7,7 +7,7 @@
 //! `ContainersStopped`, `ContainersPaused`). It never passes or fails on its own.
 //!
 //! ### Why it matters
-//! Stopped containers keep their configuration, data and often credentials on the host.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check the container counts below: remove stopped containers you no longer need (`docker

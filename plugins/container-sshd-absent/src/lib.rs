@@ -17,10 +17,7 @@
 //! containers gives one `skip`.
 //!
 //! ### Why it matters
-//! A container is meant to run one service, managed through Docker (`docker exec`, `docker
-//! logs`). An SSH server inside it is one more network service to secure, patch and watch,
-//! with its own keys, passwords and access policy that Docker's controls do not see, and a
-//! way in that bypasses them.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Remove the SSH server from the image (and from its entrypoint or supervisor), rebuild the

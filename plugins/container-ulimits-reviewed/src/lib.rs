@@ -12,8 +12,7 @@
 //! inspect document; no containers gives one `skip`.
 //!
 //! ### Why it matters
-//! Ulimits bound what one container can take (open files, processes, locked memory); an
-//! override raises or lowers that for one container, which should be a deliberate choice.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Set ulimits in the daemon (`--default-ulimit`) and override them per container

@@ -6,8 +6,7 @@
 //! set and is not `root`, `0`, or `root:`/`0:` with a group. An empty user means root.
 //!
 //! ### Why it matters
-//! Root in a container is root on the host's kernel, one bug away from the host; a
-//! non-root user turns most escapes into a dead end.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add `USER <name>` to the image's Dockerfile (creating the user), or run with

@@ -6,8 +6,7 @@
 //! Skips when the file does not exist on this host: the item does not apply.
 //!
 //! ### Why it matters
-//! containerd's socket runs containers below Docker's API: anyone who can reach it can
-//! start a container with the host's namespaces, bypassing Docker entirely.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chmod 660 <file>, or tighter. `bulkhead fix --apply` clears the bits beyond `0660`

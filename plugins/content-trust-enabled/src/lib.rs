@@ -7,8 +7,7 @@
 //! audit can judge only the system-wide default, not each user's shell.
 //!
 //! ### Why it matters
-//! Without it, `docker pull` and `docker run` accept any image a registry serves under a
-//! name, signed or not.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add `DOCKER_CONTENT_TRUST=1` to `/etc/environment` (and to CI jobs' environments). Not

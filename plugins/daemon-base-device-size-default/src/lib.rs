@@ -7,8 +7,7 @@
 //! fails; no such option (dockerd's default of 10G) passes.
 //!
 //! ### Why it matters
-//! The base device size bounds every container's root filesystem under devicemapper; raised,
-//! one container can fill the thin pool and deny service to all others and to the host.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Remove `dm.basesize` from the storage options and restart dockerd.

@@ -7,8 +7,7 @@
 //! the value, since the benchmark asks that the change be confirmed by a person.
 //!
 //! ### Why it matters
-//! Every container's CPU, memory and pids limits nest under the cgroup parent; a parent in
-//! the wrong place of the hierarchy can lift limits the host relies on.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Remove `--cgroup-parent` / `"cgroup-parent"`; if the change is deliberate, check the

@@ -8,8 +8,7 @@
 //! limits (the `LimitNOFILE`/`LimitNPROC` of its service).
 //!
 //! ### Why it matters
-//! Without default ulimits, a container that sets none inherits dockerd's limits, usually
-//! generous enough for one container to exhaust file descriptors or processes on the host.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Set `"default-ulimits"` (or `--default-ulimit nofile=1024:4096`) to values that suit the

@@ -7,8 +7,7 @@
 //! file, else dockerd's default `false`. Enabled fails.
 //!
 //! ### Why it matters
-//! Experimental features have had less review and testing, change without notice, and widen
-//! the daemon's attack surface.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Remove `--experimental` / `"experimental": true` and restart dockerd.

@@ -6,9 +6,7 @@
 //! which passes (the evidence says it is the default).
 //!
 //! ### Why it matters
-//! dockerd keeps the firewall in step with the containers (port publishing, network isolation,
-//! `icc`). Turned off, those rules are hand-made, drift, and often leave containers or the
-//! host more exposed than intended.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Remove `--iptables=false` / `"iptables": false` and restart dockerd.

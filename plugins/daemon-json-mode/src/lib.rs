@@ -6,8 +6,7 @@
 //! Skips when the file does not exist on this host: the item does not apply.
 //!
 //! ### Why it matters
-//! `daemon.json` sets the daemon's security options (TLS, user namespaces, logging,
-//! registries); whoever can edit it weakens them at the next restart.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chmod 644 <file>, or tighter. `bulkhead fix --apply` clears the bits beyond `0644`

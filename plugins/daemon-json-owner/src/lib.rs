@@ -7,8 +7,7 @@
 //! Skips when the file does not exist on this host: the item does not apply.
 //!
 //! ### Why it matters
-//! `daemon.json` sets the daemon's security options (TLS, user namespaces, logging,
-//! registries); whoever can edit it weakens them at the next restart.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead

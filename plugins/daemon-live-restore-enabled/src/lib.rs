@@ -9,8 +9,7 @@
 //! swarm mode.
 //!
 //! ### Why it matters
-//! Without live restore, restarting or upgrading dockerd stops every container, so daemon
-//! security updates get postponed.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Set `"live-restore": true` and send dockerd `SIGHUP` (or restart it).

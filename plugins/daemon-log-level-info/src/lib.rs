@@ -8,8 +8,7 @@
 //! parses them.
 //!
 //! ### Why it matters
-//! At `warn` or above, events an investigation needs (container starts, API errors) are not
-//! logged; at `debug` the log grows fast and records request details that may be sensitive.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Set `"log-level": "info"` and drop `"debug"` in `/etc/docker/daemon.json` (or use

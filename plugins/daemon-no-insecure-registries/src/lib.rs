@@ -7,8 +7,7 @@
 //! as insecure (dockerd adds it by itself), so it is not used here; the configuration is.
 //!
 //! ### Why it matters
-//! Images from an insecure registry travel over HTTP or unverified TLS: whoever sits on the
-//! network path can replace them, and this host then runs the attacker's code.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Remove the flags and the `"insecure-registries"` key, give the registry a valid

@@ -6,8 +6,7 @@
 //! (dockerd's default `false`) or false fails.
 //!
 //! ### Why it matters
-//! With `no_new_privs` unset, a process in a container can raise its privileges through
-//! setuid/setgid binaries or file capabilities in the image.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Set `"no-new-privileges": true` and restart dockerd; it applies to containers created

@@ -11,8 +11,7 @@
 //! forward off the host, and shows a `syslog-address` when `log-opts` sets one).
 //!
 //! ### Why it matters
-//! Logs that exist only on the host vanish with it and are the first thing an intruder with
-//! root erases; a central copy is what an investigation works from.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Set `"log-driver"` (and its `"log-opts"`) in `/etc/docker/daemon.json`, restart dockerd.

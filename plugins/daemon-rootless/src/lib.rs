@@ -9,8 +9,7 @@
 //! storage driver, cgroup v2 for resource limits).
 //!
 //! ### Why it matters
-//! A rootful daemon is root on the host; a rootless one confines a daemon or container
-//! escape to an unprivileged user.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Where the workloads allow it, `dockerd-rootless-setuptool.sh install` as the service user

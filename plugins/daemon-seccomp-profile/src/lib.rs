@@ -8,8 +8,7 @@
 //! the workloads need a narrower custom profile; `unconfined` (no filtering) is called out.
 //!
 //! ### Why it matters
-//! Seccomp is a main barrier between a container and the host kernel's attack surface; the
-//! default profile is broad by design, a custom one can fit the workloads.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! If appropriate, set `"seccomp-profile"` to a custom profile derived from Docker's default

@@ -8,9 +8,7 @@
 //! not usable, dockerd picks one at start and the control skips with the reason.
 //!
 //! ### Why it matters
-//! aufs never made it into mainline Linux, is unmaintained, has had kernel crashes and
-//! security bugs, and was removed from Docker; a host still on it runs unsupported code in its
-//! kernel.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Set `"storage-driver": "overlay2"` and restart dockerd. Images and containers do not

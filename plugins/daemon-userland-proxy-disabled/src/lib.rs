@@ -6,8 +6,7 @@
 //! `true`) or true fails.
 //!
 //! ### Why it matters
-//! With the userland proxy, dockerd runs a `docker-proxy` process per published port: more
-//! code handling untrusted traffic, where iptables hairpin NAT suffices on modern kernels.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Set `"userland-proxy": false` and restart dockerd.

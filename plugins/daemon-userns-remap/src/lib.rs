@@ -7,8 +7,7 @@
 //! (`docker info` only says `name=userns` without the mapping).
 //!
 //! ### Why it matters
-//! Without a user namespace, uid 0 in a container is uid 0 on the host: a container escape
-//! or a mounted host path gives full root.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Set `"userns-remap": "default"` (dockerd creates `dockremap` and its subordinate ids)

@@ -9,8 +9,7 @@
 //! Skips when the data directory does not exist.
 //!
 //! ### Why it matters
-//! Images, container layers and logs grow without bound; on the root filesystem they can
-//! fill it and stop the host, its logging and sshd with it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Create a partition or logical volume for the data directory, stop Docker, move the

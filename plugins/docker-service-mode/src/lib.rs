@@ -6,8 +6,7 @@
 //! Skips when no unit file exists (Docker not managed by systemd).
 //!
 //! ### Why it matters
-//! The unit file decides how dockerd starts: its flags, its environment, its user. Whoever
-//! can edit it controls the daemon, and so every container and the host.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chmod 644 <file>, or tighter. `bulkhead fix --apply` clears the bits beyond `0644`

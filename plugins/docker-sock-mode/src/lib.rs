@@ -6,8 +6,7 @@
 //! Skips when the file does not exist on this host: the item does not apply.
 //!
 //! ### Why it matters
-//! Access to the Docker socket is root on the host: it can start a privileged container
-//! that mounts `/`. Only root and the `docker` group may reach it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chmod 660 <file>, or tighter. `bulkhead fix --apply` clears the bits beyond `0660`

@@ -7,8 +7,7 @@
 //! Skips when the file does not exist on this host: the item does not apply.
 //!
 //! ### Why it matters
-//! Access to the Docker socket is root on the host: it can start a privileged container
-//! that mounts `/`. Only root and the `docker` group may reach it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chown root:docker <file>. `bulkhead fix --apply` hands a socket of another user to

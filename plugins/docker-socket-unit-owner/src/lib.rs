@@ -6,8 +6,7 @@
 //! Skips when no unit file exists (socket activation not used).
 //!
 //! ### Why it matters
-//! The socket unit decides where and with which permissions the Docker API socket is
-//! created; editing it can expose the daemon to every local user.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead

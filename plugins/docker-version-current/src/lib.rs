@@ -7,8 +7,7 @@
 //! `KernelVersion`, `OperatingSystem`). It never passes or fails on its own.
 //!
 //! ### Why it matters
-//! Old daemons and runtimes carry known container-escape bugs (runc CVE-2019-5736,
-//! CVE-2024-21626).
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check whether the daemon's version below is a supported release with current security

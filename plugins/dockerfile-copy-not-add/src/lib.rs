@@ -6,7 +6,7 @@
 //! fails on its own.
 //!
 //! ### Why it matters
-//! ADD can pull remote content and unpack archives with path traversal into the image.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check that Dockerfiles use COPY; ADD fetches URLs and unpacks archives implicitly.

@@ -6,7 +6,7 @@
 //! `info` with what to look at. It never passes or fails on its own.
 //!
 //! ### Why it matters
-//! Anything in a layer or in the history is readable by everyone who can pull the image.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check Dockerfiles and image history (`docker history --no-trunc`) for keys, passwords

@@ -6,7 +6,7 @@
 //! `info` with what to look at. It never passes or fails on its own.
 //!
 //! ### Why it matters
-//! A cached lone update layer makes later builds install stale packages.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check that Dockerfiles do not run `apt-get update` (or `yum update`) in a layer of its

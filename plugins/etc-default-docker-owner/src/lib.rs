@@ -6,8 +6,7 @@
 //! Skips when the file does not exist on this host: the item does not apply.
 //!
 //! ### Why it matters
-//! The init script's defaults file feeds options and environment to dockerd at start;
-//! whoever can edit it controls the daemon.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead

@@ -6,8 +6,7 @@
 //! Skips when the file does not exist on this host: the item does not apply.
 //!
 //! ### Why it matters
-//! `/etc/docker` holds the daemon's configuration, TLS material and registry certificates;
-//! whoever can write the directory can replace any of them.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chmod 755 <file>, or tighter. `bulkhead fix --apply` clears the bits beyond `0755`

@@ -7,8 +7,7 @@
 //! It never passes or fails on its own.
 //!
 //! ### Why it matters
-//! A container escape lands on the host: everything the host runs and trusts is then
-//! exposed.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check whether this host is hardened per your OS benchmark (CIS Distribution Independent

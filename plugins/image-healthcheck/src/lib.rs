@@ -21,10 +21,7 @@
 //! even when its containers add one at run time.
 //!
 //! ### Why it matters
-//! A health check is how Docker (and an orchestrator) learns that a container's service no
-//! longer works, rather than merely that its process exists. Baked into the image, it goes
-//! wherever the image runs; left to each `docker run`, it is easily forgotten, and a hung or
-//! compromised service keeps receiving traffic and is never replaced.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Add a `HEALTHCHECK` instruction to the image's Dockerfile (`HEALTHCHECK CMD curl -f

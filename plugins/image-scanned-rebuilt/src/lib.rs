@@ -7,8 +7,7 @@
 //! own.
 //!
 //! ### Why it matters
-//! Containers keep the vulnerabilities their image was built with until the image is
-//! rebuilt.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check that each image is scanned for vulnerabilities and rebuilt (not patched in place)

@@ -6,7 +6,7 @@
 //! bulkhead reports `info` with what to look at. It never passes or fails on its own.
 //!
 //! ### Why it matters
-//! setuid binaries are how a compromised process in a container gains root inside it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check each image for setuid/setgid binaries the workload does not need (`find / -perm

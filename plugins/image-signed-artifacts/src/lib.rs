@@ -6,7 +6,7 @@
 //! what to look at. It never passes or fails on its own.
 //!
 //! ### Why it matters
-//! A signature nobody checks proves nothing.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check that signed artifacts used in builds (images, packages, binaries) are verified

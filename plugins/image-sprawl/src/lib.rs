@@ -7,7 +7,7 @@
 //! own.
 //!
 //! ### Why it matters
-//! Unused images still carry vulnerabilities, take disk, and can be started by mistake.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check the image count below: remove images no container uses (`docker image prune -a`),

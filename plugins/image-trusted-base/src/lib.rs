@@ -7,7 +7,7 @@
 //! fails on its own.
 //!
 //! ### Why it matters
-//! An untrusted base image runs someone else's code with your container's privileges.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check where each image in use comes from (registry, publisher, signature) and whether

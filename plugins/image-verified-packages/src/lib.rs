@@ -6,7 +6,7 @@
 //! reports `info` with what to look at. It never passes or fails on its own.
 //!
 //! ### Why it matters
-//! Unverified packages let a compromised mirror or network path into the image.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check that package installs in Dockerfiles verify signatures (no `--allow-

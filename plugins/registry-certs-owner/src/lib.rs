@@ -6,8 +6,7 @@
 //! Skips when the file does not exist on this host: the item does not apply.
 //!
 //! ### Why it matters
-//! Registry certificates decide which registries the daemon trusts for pulls and pushes; a
-//! replaced CA lets an attacker serve any image under a trusted name.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead

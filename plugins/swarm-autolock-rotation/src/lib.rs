@@ -6,7 +6,7 @@
 //! look at and the daemon's facts that help (`Swarm`). It never passes or fails on its own.
 //!
 //! ### Why it matters
-//! A leaked unlock key decrypts the managers' raft logs, secrets included.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check when the auto-lock key was last rotated (`docker swarm unlock-key --rotate`)

@@ -7,8 +7,7 @@
 //! mode is off or this node is a worker.
 //!
 //! ### Why it matters
-//! Without auto-lock the key that decrypts the raft log (and every swarm secret in it) sits
-//! on the manager's disk beside it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! `docker swarm update --autolock=true`, and keep the unlock key in a password manager.

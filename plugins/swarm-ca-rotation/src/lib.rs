@@ -6,7 +6,7 @@
 //! help (`Swarm`). It never passes or fails on its own.
 //!
 //! ### Why it matters
-//! The swarm CA signs every node's identity; rotating it retires stolen keys.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check when the swarm root CA was last rotated (`docker swarm ca --rotate`). Nothing is

@@ -19,10 +19,7 @@
 //! A node that is not in a swarm, or is locked, pending or in error, gives `skip`.
 //!
 //! ### Why it matters
-//! A swarm port on every interface is reachable from every network the host is on, the
-//! public one included: the manager API and the gossip of cluster membership then face
-//! networks that have no business with the swarm. Binding them to the cluster's own
-//! interface keeps them off the others.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! The listen address is fixed when a node joins: leave and rejoin with one, by hand

@@ -7,8 +7,7 @@
 //! a worker.
 //!
 //! ### Why it matters
-//! Managers hold the swarm's state and secrets: every extra manager is another node whose
-//! compromise takes the whole cluster.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Demote the extra managers: `docker node demote NODE`. Not changed automatically.

@@ -7,8 +7,7 @@
 //! control with its justification.
 //!
 //! ### Why it matters
-//! Swarm mode opens management ports (2377, 7946, 4789) and gives the swarm's managers
-//! the power to schedule containers on this host.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! `docker swarm leave` (add `--force` on a manager) where swarm mode is not needed. Not

@@ -6,7 +6,7 @@
 //! the daemon's facts that help (`Swarm`). It never passes or fails on its own.
 //!
 //! ### Why it matters
-//! Long-lived node certificates keep working after a node is compromised.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check the swarm's node certificate expiry (`docker swarm update --cert-expiry`) against

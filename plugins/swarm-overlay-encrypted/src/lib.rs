@@ -24,10 +24,7 @@
 //! in error) gives `skip`.
 //!
 //! ### Why it matters
-//! Overlay traffic between nodes is plain VXLAN by default: anyone on the network between
-//! two hosts reads, and can inject, what the containers say to each other. The swarm's
-//! control traffic is encrypted either way; the containers' own data is not unless the
-//! network asks for it.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! An existing network cannot be switched to encrypted: create an encrypted one and move

@@ -7,7 +7,7 @@
 //! fails on its own.
 //!
 //! ### Why it matters
-//! Mixed planes let a compromised workload reach the managers' control traffic.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check that the swarm advertises management and data traffic on different interfaces

@@ -6,7 +6,7 @@
 //! at and the daemon's facts that help (`Swarm`). It never passes or fails on its own.
 //!
 //! ### Why it matters
-//! Secrets in environment variables show in `docker inspect` and in child processes.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! Check that swarm services receive secrets through `docker secret`, not environment

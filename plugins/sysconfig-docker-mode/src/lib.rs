@@ -6,8 +6,7 @@
 //! Skips when the file does not exist on this host: the item does not apply.
 //!
 //! ### Why it matters
-//! The init script's defaults file feeds options and environment to dockerd at start;
-//! whoever can edit it controls the daemon.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chmod 644 <file>, or tighter. `bulkhead fix --apply` clears the bits beyond `0644`

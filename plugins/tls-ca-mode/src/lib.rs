@@ -7,8 +7,7 @@
 //! Skips when the file does not exist on this host: the item does not apply.
 //!
 //! ### Why it matters
-//! The CA certificate decides which clients may talk to the daemon over TLS; whoever can
-//! replace it can issue themselves a client certificate, which is root on the host.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chmod 444 <file>, or tighter. `bulkhead fix --apply` clears the bits beyond `0444`

@@ -7,8 +7,7 @@
 //! Skips when the file does not exist on this host: the item does not apply.
 //!
 //! ### Why it matters
-//! The server certificate is how clients know they reach the real daemon; whoever can
-//! replace it can impersonate the daemon to every client.
+//! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
 //!
 //! ### Remediation
 //! chown root:root <file>. `bulkhead fix --apply` does it, journaled, and `bulkhead
