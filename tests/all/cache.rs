@@ -110,3 +110,79 @@ fn corrupt_entries_are_rebuilt_not_trusted() {
         assert_eq!(sizes(&cold[i..=i]), full[i..=i], "rebuilt in full");
     }
 }
+
+/// bulkhead with none of the variables that name a cache: as a systemd service without
+/// `User=`, or an SSM run, starts it.
+fn without_home() -> std::process::Command {
+    let mut cmd = crate::support::bulkhead();
+    cmd.env_remove("BULKHEAD_CACHE_DIR")
+        .env_remove("HOME")
+        // Relative: ignored, as the XDG spec says, never resolved here.
+        .env("XDG_CACHE_HOME", "relative-cache")
+        .current_dir(tempfile::tempdir().unwrap().keep());
+    cmd
+}
+
+#[test]
+fn a_run_without_home_still_uses_a_cache_under_the_same_rules() {
+    use std::os::unix::fs::MetadataExt;
+    let euid = std::fs::metadata("/proc/self").unwrap().uid();
+    let dir = if euid == 0 {
+        std::path::PathBuf::from("/var/cache/bulkhead")
+    } else {
+        let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+        bulkhead::sandbox::cache_dir::home_in_passwd(&passwd, euid)
+            .expect("the test user has a home in /etc/passwd")
+            .join(".cache/bulkhead")
+    };
+    let versioned = dir.join(format!("v{}", env!("CARGO_PKG_VERSION")));
+    // Only this test uses the location: start from nothing, so what is found is this run's.
+    let _ = std::fs::remove_dir_all(&versioned);
+
+    let out = without_home()
+        .args(["controls", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("compile cache"), "{stderr}");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().mode() & 0o777;
+    assert_eq!(mode(&versioned), 0o700);
+    assert_eq!(mode(&versioned.join("key")), 0o600);
+    assert!(
+        entries(&dir, "cwasm").len() >= 118,
+        "every bundled control compiled into {}",
+        dir.display()
+    );
+    assert!(
+        !std::path::Path::new("relative-cache").exists(),
+        "a relative XDG_CACHE_HOME was used"
+    );
+}
+
+#[test]
+fn a_cache_that_cannot_be_used_is_said_once_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let versioned = dir.path().join(format!("v{}", env!("CARGO_PKG_VERSION")));
+    std::fs::create_dir(&versioned).unwrap();
+    std::fs::set_permissions(
+        &versioned,
+        std::os::unix::fs::PermissionsExt::from_mode(0o777),
+    )
+    .unwrap();
+    let out = crate::support::bulkhead()
+        .args(["controls", "--format", "json", "--cache-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr.matches("the compile cache is not used").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("with mode 0777"), "{stderr}");
+    // Nothing was written into a directory others can write.
+    assert_eq!(std::fs::read_dir(&versioned).unwrap().count(), 0);
+}

@@ -16,8 +16,7 @@
 //! the content, so no file can stand in for another. With the metadata cached, a warm
 //! start needs no control instantiated and no code loaded until a control is called.
 //!
-//! Location: `BULKHEAD_CACHE_DIR`, else `$XDG_CACHE_HOME/bulkhead`, else
-//! `~/.cache/bulkhead`. `BULKHEAD_CACHE_DIR=off` disables the cache.
+//! Where it lives, and what is said when it cannot be used: [`crate::sandbox::cache_dir`].
 
 use std::fs;
 use std::hash::{Hash, Hasher};
@@ -41,20 +40,6 @@ pub struct Cache {
     key: [u8; 32],
 }
 
-/// Where the cache lives by default, if anywhere.
-pub fn default_dir() -> Option<PathBuf> {
-    match std::env::var_os("BULKHEAD_CACHE_DIR") {
-        Some(dir) if dir == "off" => return None,
-        Some(dir) if !dir.is_empty() => return Some(PathBuf::from(dir)),
-        _ => {}
-    }
-    std::env::var_os("XDG_CACHE_HOME")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .map(|d| d.join("bulkhead"))
-}
-
 /// Whether `meta` belongs to us and nobody else can write it.
 fn private(meta: &fs::Metadata) -> bool {
     // The owner of /proc/self is this process's effective uid.
@@ -63,35 +48,45 @@ fn private(meta: &fs::Metadata) -> bool {
 }
 
 impl Cache {
-    /// Open (creating if needed) the cache at `dir`; `None` when it cannot be used safely.
-    pub fn open(dir: &Path) -> Option<Cache> {
+    /// Open (creating if needed) the cache at `dir`; `Err` says why it cannot be used
+    /// safely.
+    pub fn open(dir: &Path) -> Result<Cache, String> {
         let dir = dir.join(format!("v{}", env!("CARGO_PKG_VERSION")));
         fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(&dir)
-            .ok()?;
-        if !private(&fs::metadata(&dir).ok()?) {
-            return None;
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let meta = fs::metadata(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        if !private(&meta) {
+            return Err(format!(
+                "{} is owned by uid {} with mode {:04o}; it must be this user's and not \
+                 writable by group or others",
+                dir.display(),
+                meta.uid(),
+                meta.mode() & 0o7777
+            ));
         }
         let key_path = dir.join("key");
+        let private_key =
+            |key: &Vec<u8>| key.len() == 32 && fs::metadata(&key_path).is_ok_and(|m| private(&m));
         let key = match fs::read(&key_path) {
-            Ok(key) if key.len() == 32 && private(&fs::metadata(&key_path).ok()?) => key,
+            Ok(key) if private_key(&key) => key,
             _ => {
                 let mut key = vec![0u8; 32];
                 use std::io::Read;
                 fs::File::open("/dev/urandom")
-                    .ok()?
-                    .read_exact(&mut key)
-                    .ok()?;
-                write_atomically(&dir, &key_path, &key).ok()?;
+                    .and_then(|mut random| random.read_exact(&mut key))
+                    .map_err(|e| format!("cannot read /dev/urandom for its key: {e}"))?;
+                write_atomically(&dir, &key_path, &key)
+                    .map_err(|e| format!("cannot write its key in {}: {e}", dir.display()))?;
                 key
             }
         };
-        Some(Cache {
-            dir,
-            key: key.try_into().ok()?,
-        })
+        let key = key
+            .try_into()
+            .map_err(|_| "its key is not 32 bytes".to_owned())?;
+        Ok(Cache { dir, key })
     }
 
     /// The entry's name: the component's sha256 and the engine's compatibility, hashed.
@@ -390,6 +385,7 @@ mod tests {
             std::os::unix::fs::PermissionsExt::from_mode(0o777),
         )
         .unwrap();
-        assert!(Cache::open(&shared).is_none());
+        let err = Cache::open(&shared).err().unwrap();
+        assert!(err.contains("with mode 0777"), "{err}");
     }
 }

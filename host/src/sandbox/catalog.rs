@@ -215,15 +215,23 @@ pub struct Catalog {
 
 /// The default drop-in directories that exist on this machine.
 pub fn default_plugin_dirs() -> Vec<PathBuf> {
-    let user = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-        .map(|config| config.join("bulkhead").join("plugins"));
+    let user = user_plugin_dir(&|name| std::env::var_os(name));
     [Some(PathBuf::from(SYSTEM_PLUGIN_DIR)), user]
         .into_iter()
         .flatten()
         .filter(|d| d.is_dir())
         .collect()
+}
+
+/// The user's drop-in directory: `$XDG_CONFIG_HOME/bulkhead/plugins`, else
+/// `$HOME/.config/bulkhead/plugins`. As the XDG base directory spec says, a value that is
+/// empty or not absolute is ignored, so a relative one never resolves against the
+/// working directory.
+fn user_plugin_dir(env: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    let absolute = |name: &str| env(name).map(PathBuf::from).filter(|p| p.is_absolute());
+    absolute("XDG_CONFIG_HOME")
+        .or_else(|| absolute("HOME").map(|h| h.join(".config")))
+        .map(|config| config.join("bulkhead").join("plugins"))
 }
 
 /// The `.wasm` files directly in `dir`, sorted.
@@ -478,6 +486,32 @@ mod tests {
             "control id \"tls-key\" is claimed by both bundled and /p/tls.wasm; remove or \
              rename one"
         );
+    }
+
+    #[test]
+    fn the_users_plugin_directory_ignores_empty_and_relative_xdg_and_home() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            }
+        };
+        let at = |vars| user_plugin_dir(&env(vars));
+        assert_eq!(
+            at(&[("XDG_CONFIG_HOME", "/x"), ("HOME", "/h")]),
+            Some(PathBuf::from("/x/bulkhead/plugins"))
+        );
+        assert_eq!(
+            at(&[("XDG_CONFIG_HOME", "relative"), ("HOME", "/h")]),
+            Some(PathBuf::from("/h/.config/bulkhead/plugins"))
+        );
+        assert_eq!(
+            at(&[("XDG_CONFIG_HOME", ""), ("HOME", "/h")]),
+            Some(PathBuf::from("/h/.config/bulkhead/plugins"))
+        );
+        assert_eq!(at(&[("HOME", "h")]), None);
+        assert_eq!(at(&[]), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod bindings;
 pub mod bounds;
 pub mod budget;
 pub mod cache;
+pub mod cache_dir;
 pub mod catalog;
 pub mod contract;
 pub mod grants;

@@ -273,6 +273,12 @@ pub struct Selection {
     #[arg(long, value_name = "FILE")]
     pub tlskey: Option<PathBuf>,
 
+    /// Keep compiled controls in DIR, or `off` for no cache [default:
+    /// `$BULKHEAD_CACHE_DIR`, then `$XDG_CACHE_HOME/bulkhead`, then
+    /// `~/.cache/bulkhead`; without HOME, /var/cache/bulkhead for root].
+    #[arg(long = "cache-dir", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
     /// Wall-clock limit for one call into a control, in seconds [default: 30, or
     /// `[limits] timeout_secs` from the configuration].
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 
-use crate::sandbox::catalog;
 use crate::sandbox::limits::Limits;
+use crate::sandbox::{cache_dir, catalog};
 use crate::settings::cli::{ConfigFlags, Selection};
 use crate::settings::file::Config;
 use crate::sources::docker::{self, Endpoint, TlsFlags};
@@ -44,6 +44,9 @@ pub struct Settings {
     pub only_origin: String,
     /// The controls left out.
     pub skip: Vec<String>,
+    /// The compile cache's directory: `Ok(None)` when turned off, `Err` with the
+    /// reason when no place for it was found ([`cache_dir::locate`]).
+    pub cache: Result<Option<PathBuf>, String>,
     /// The bounds of every call.
     pub limits: Limits,
     /// What the user should hear about the settings (a daemon reached without TLS).
@@ -157,7 +160,9 @@ impl Settings {
         }
         let from_config = sel.only.is_empty() && config.defaults.only.is_some();
         let only_origin = origin("--only", "only", from_config, &config);
+        let cache = cache_dir::locate(sel.cache_dir.as_deref(), env, euid, &cache_dir::passwd_home);
         Ok(Settings {
+            cache,
             limits: config.limits.resolve(sel.timeout),
             audit_only,
             root_display: display_root(&eff.root),
