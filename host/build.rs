@@ -67,7 +67,9 @@ fn main() {
     let wasm_dir = target_dir.join("wasm32-wasip2").join("plugin");
     let mut out =
         String::from("/// (crate name, component bytes, their sha256) of every bundled control.\n");
-    out.push_str("pub const BUNDLED: &[(&str, &[u8], &str)] = &[\n");
+    // A `static`, not a `const`: a const is copied into every place that uses it, and
+    // the release binary held each component four times.
+    out.push_str("pub static BUNDLED: &[(&str, &[u8], &str)] = &[\n");
     for name in &crates {
         let wasm = wasm_dir.join(format!("{}.wasm", name.replace('-', "_")));
         let bytes = std::fs::read(&wasm)
