@@ -16,7 +16,6 @@ use crate::report::Report;
 use crate::report::waiver::Ledger;
 use crate::sandbox::bindings::control::Finding;
 use crate::sandbox::bindings::types::{Error as WitError, Target};
-use crate::sandbox::cache::Cache;
 use crate::sandbox::cache_dir;
 use crate::sandbox::catalog::{Catalog, Control};
 use crate::sandbox::grants::Grants;
@@ -106,16 +105,7 @@ impl Engine {
         let runtime = Arc::new(Runtime::new().context("cannot start the WebAssembly engine")?);
         timings::mark("engine");
 
-        let cache = match &settings.cache {
-            Ok(Some(dir)) => Cache::open(dir)
-                .map_err(|why| cache_dir::warn_once(&why))
-                .ok(),
-            Ok(None) => None,
-            Err(why) => {
-                cache_dir::warn_once(why);
-                None
-            }
-        };
+        let cache = cache_dir::open(&settings.cache);
         let catalog = Catalog::load(
             &runtime,
             &daemons[0].runner,

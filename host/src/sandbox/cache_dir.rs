@@ -10,6 +10,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::sandbox::cache::Cache;
+
 /// Where the system-wide cache of root lives when root has no `HOME`.
 pub const SYSTEM_CACHE: &str = "/var/cache/bulkhead";
 
@@ -70,6 +72,17 @@ pub fn home_in_passwd(passwd: &str, uid: u32) -> Option<PathBuf> {
 /// cache belongs to the process, not to the audited filesystem).
 pub fn passwd_home(uid: u32) -> Option<PathBuf> {
     home_in_passwd(&fs::read_to_string("/etc/passwd").ok()?, uid)
+}
+
+/// The cache at `location` ([`locate`]'s answer), or none: turned off, or not usable,
+/// which is said once ([`warn_once`]).
+pub fn open(location: &Result<Option<PathBuf>, String>) -> Option<Cache> {
+    let dir = location
+        .as_ref()
+        .map_err(|why| warn_once(why))
+        .ok()?
+        .as_ref()?;
+    Cache::open(dir).map_err(|why| warn_once(&why)).ok()
 }
 
 /// Say, once per process, that the cache is not used and why.
