@@ -1,5 +1,7 @@
 //! The compile cache, end to end: entries appear after a cold run, a corrupt entry is
 //! rebuilt rather than loaded, and a warm run loads only the code of the controls it runs.
+//! The bundled controls start from the code precompiled into the binary; where the engine
+//! refuses it, they are compiled and cached like drop-ins.
 
 use crate::support::{Host, bulkhead};
 
@@ -19,6 +21,10 @@ fn entries(dir: &std::path::Path, kind: &str) -> Vec<std::path::PathBuf> {
     found
 }
 
+/// An engine whose settings differ from those the bundled controls were precompiled with
+/// (a test hook): wasmtime refuses the embedded code, so they go through the cache.
+const DRIFT: &str = "BULKHEAD_TEST_ENGINE_DRIFT";
+
 #[test]
 fn corrupt_entries_are_rebuilt_not_trusted() {
     let host = Host::new();
@@ -32,6 +38,7 @@ fn corrupt_entries_are_rebuilt_not_trusted() {
             .arg("--proc")
             .arg(host.proc())
             .env("BULKHEAD_CACHE_DIR", cache.path())
+            .env(DRIFT, "1")
             .output()
             .unwrap();
         // The key file fails; the container control passes or fails by what runs here,
@@ -150,8 +157,8 @@ fn a_run_without_home_still_uses_a_cache_under_the_same_rules() {
     assert_eq!(mode(&versioned), 0o700);
     assert_eq!(mode(&versioned.join("key")), 0o600);
     assert!(
-        entries(&dir, "cwasm").len() >= 118,
-        "every bundled control compiled into {}",
+        entries(&dir, "meta").len() >= 118,
+        "every bundled control's metadata kept in {}",
         dir.display()
     );
     assert!(
@@ -185,4 +192,69 @@ fn a_cache_that_cannot_be_used_is_said_once_with_the_reason() {
     assert!(stderr.contains("with mode 0777"), "{stderr}");
     // Nothing was written into a directory others can write.
     assert_eq!(std::fs::read_dir(&versioned).unwrap().count(), 0);
+}
+
+/// A run's results as (control, target, status), in order; containers left out, as the
+/// tests running beside this one start and remove theirs.
+fn verdicts(stdout: &[u8]) -> Vec<(String, String, String)> {
+    let report: serde_json::Value = serde_json::from_slice(stdout).unwrap();
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let field = |k: &str| r[k].as_str().unwrap_or_default().to_owned();
+            (field("control"), field("target"), field("status"))
+        })
+        .filter(|(_, target, _)| !target.starts_with("container:"))
+        .collect()
+}
+
+#[test]
+fn bundled_controls_start_from_their_precompiled_code_and_a_refusal_is_compiled_instead() {
+    let host = Host::new();
+    host.file("/etc/docker/daemon.json", r#"{"icc": false}"#, 0o644);
+    host.file("/etc/docker/certs.d/r/client.key", "K", 0o600);
+    let audit = |drift: bool| {
+        let cache = tempfile::tempdir().unwrap();
+        let mut cmd = bulkhead();
+        cmd.args(["run", "--format", "json", "--root"])
+            .arg(host.root())
+            .arg("--proc")
+            .arg(host.proc())
+            .arg("--cache-dir")
+            .arg(cache.path());
+        if drift {
+            cmd.env(DRIFT, "1");
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "exit {:?}: {stderr}",
+            out.status.code()
+        );
+        let code = entries(cache.path(), "cwasm").len();
+        let meta = entries(cache.path(), "meta").len();
+        (verdicts(&out.stdout), stderr, code, meta)
+    };
+
+    // A first run with an empty cache maps the embedded code: nothing is compiled, so
+    // no code lands in the cache, only each control's metadata; nothing is said.
+    let (fits, stderr, code, meta) = audit(false);
+    assert!(!stderr.contains("precompiled"), "{stderr}");
+    assert_eq!(code, 0, "no bundled control was compiled");
+    assert!(meta >= 118, "{meta} metadata entries");
+
+    // Code the engine refuses is never loaded: every bundled control is compiled and
+    // cached, and the reason (wasmtime's) is said once.
+    let (refused, stderr, code, _) = audit(true);
+    let said = "cannot run the bundled controls' precompiled code";
+    assert_eq!(stderr.matches(said).count(), 1, "{stderr}");
+    assert!(stderr.contains("guard size"), "wasmtime's reason: {stderr}");
+    assert!(code >= 118, "{code} controls compiled into the cache");
+
+    // Either way the same verdicts, and every control ran.
+    assert_eq!(refused, fits);
+    assert!(!fits.iter().any(|(_, _, s)| s == "error"), "{fits:?}");
 }

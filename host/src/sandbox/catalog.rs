@@ -29,6 +29,18 @@ use crate::sandbox::trust::Trust;
 use crate::sandbox::wasm::{Pre, Runtime};
 
 mod bundled {
+    /// A control built from `plugins/` by `build.rs` and embedded in the binary.
+    pub struct Bundled {
+        /// Its crate's name.
+        pub name: &'static str,
+        /// The component.
+        pub wasm: &'static [u8],
+        /// sha256 of the component, hex.
+        pub sha256: &'static str,
+        /// The native code `build.rs` compiled from it, where it could.
+        pub precompiled: Option<&'static [u8]>,
+    }
+
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 }
 
@@ -102,17 +114,21 @@ impl Control {
     }
 }
 
-/// A component's bytes: embedded in the binary, or read from a drop-in file.
+/// A component's bytes: embedded in the binary (with the native code `build.rs`
+/// precompiled from them), or read from a drop-in file.
 #[derive(Clone)]
 enum Wasm {
-    Bundled(&'static [u8]),
+    Bundled {
+        bytes: &'static [u8],
+        precompiled: Option<&'static [u8]>,
+    },
     File(Arc<[u8]>),
 }
 
 impl Wasm {
     fn bytes(&self) -> &[u8] {
         match self {
-            Wasm::Bundled(bytes) => bytes,
+            Wasm::Bundled { bytes, .. } => bytes,
             Wasm::File(bytes) => bytes,
         }
     }
@@ -124,6 +140,9 @@ struct Loader {
     runtime: Arc<Runtime>,
     cache: Option<Cache>,
     cpus: Arc<tokio::sync::Semaphore>,
+    /// Why the engine refused the embedded code, once it has: then no other embedded
+    /// artifact is tried (they were all built alike), and the controls are compiled.
+    refused: Arc<std::sync::OnceLock<String>>,
 }
 
 impl Loader {
@@ -147,14 +166,46 @@ impl Loader {
     /// code, else compiled.
     fn code(&self, wasm: &Wasm, sha256: &str) -> Result<(Pre, Vec<String>), String> {
         let rt = &self.runtime;
-        let component = match &self.cache {
-            Some(cache) => cache
-                .load_or_compile(rt.engine(), sha256, || rt.compile(wasm.bytes()))
-                .map_err(|e| e.to_string())?,
-            None => rt.compile(wasm.bytes()).map_err(|e| e.to_string())?,
+        let component = match self.embedded(wasm) {
+            Some(component) => component,
+            None => match &self.cache {
+                Some(cache) => cache
+                    .load_or_compile(rt.engine(), sha256, || rt.compile(wasm.bytes()))
+                    .map_err(|e| e.to_string())?,
+                None => rt.compile(wasm.bytes()).map_err(|e| e.to_string())?,
+            },
         };
         let pre = rt.link(&component).map_err(|e| e.to_string())?;
         Ok((pre, rt.imports(&component)))
+    }
+
+    /// A bundled control's precompiled code, when the engine accepts it. The first
+    /// refusal is said once, with wasmtime's reason; from then on the bundled controls
+    /// are compiled (and cached) like drop-ins.
+    fn embedded(&self, wasm: &Wasm) -> Option<wasmtime::component::Component> {
+        let Wasm::Bundled {
+            precompiled: Some(artifact),
+            ..
+        } = wasm
+        else {
+            return None;
+        };
+        if self.refused.get().is_some() {
+            return None;
+        }
+        match self.runtime.deserialize_embedded(artifact) {
+            Ok(component) => Some(component),
+            Err(why) => {
+                if self.refused.set(why.clone()).is_ok() {
+                    crate::util::human::warn(format_args!(
+                        "warning: this machine cannot run the bundled controls' precompiled \
+                         code ({why}); compiling them instead, a few seconds (kept in the \
+                         compile cache, where there is one)"
+                    ));
+                }
+                None
+            }
+        }
     }
 }
 
@@ -264,7 +315,7 @@ impl Catalog {
     ) -> Result<Catalog, CatalogError> {
         let mut sources: Vec<(String, Source)> = bundled::BUNDLED
             .iter()
-            .map(|(name, ..)| (name.to_string(), Source::Bundled))
+            .map(|b| (b.name.to_owned(), Source::Bundled))
             .collect();
         for dir in plugin_dirs {
             for path in wasm_files(dir)? {
@@ -281,6 +332,7 @@ impl Catalog {
             runtime: runtime.clone(),
             cache: cache.cloned(),
             cpus: Arc::new(tokio::sync::Semaphore::new(cpus)),
+            refused: Arc::default(),
         };
         let loads = sources
             .into_iter()
@@ -291,8 +343,12 @@ impl Catalog {
                 // Bundled controls are part of this binary; pins are for drop-ins.
                 let (wasm, trust) = match &source {
                     Source::Bundled => {
-                        let (_, bytes, sha256) = bundled::BUNDLED[index];
-                        (Ok((Wasm::Bundled(bytes), Some(sha256))), None)
+                        let b = &bundled::BUNDLED[index];
+                        let wasm = Wasm::Bundled {
+                            bytes: b.wasm,
+                            precompiled: b.precompiled,
+                        };
+                        (Ok((wasm, Some(b.sha256))), None)
                     }
                     Source::File(path) => (Err(path.clone()), Some(trust.clone())),
                 };
@@ -523,8 +579,55 @@ mod tests {
     }
 
     #[test]
+    fn embedded_code_the_engine_refuses_is_compiled_instead_never_loaded() {
+        let loader = Loader {
+            runtime: Arc::new(Runtime::new().unwrap()),
+            cache: None,
+            cpus: Arc::new(tokio::sync::Semaphore::new(1)),
+            refused: Arc::default(),
+        };
+        let bundled::Bundled {
+            wasm: bytes,
+            sha256,
+            precompiled,
+            ..
+        } = bundled::BUNDLED[0];
+        assert!(
+            precompiled.is_some(),
+            "build.rs precompiled the bundled controls"
+        );
+        let fits = Wasm::Bundled { bytes, precompiled };
+        assert!(
+            loader.embedded(&fits).is_some(),
+            "{:?}",
+            loader.refused.get()
+        );
+
+        // The same component, precompiled by an engine set up otherwise (no epoch
+        // interruption, so a spinning guest could never be stopped): refused.
+        let mut other = crate::sandbox::engine_config::engine_config(None).unwrap();
+        other.epoch_interruption(false);
+        let other = wasmtime::Engine::new(&other)
+            .unwrap()
+            .precompile_component(bytes)
+            .unwrap();
+        let drifted = Wasm::Bundled {
+            bytes,
+            precompiled: Some(Box::leak(other.into_boxed_slice())),
+        };
+        assert!(loader.embedded(&drifted).is_none());
+        let why = loader.refused.get().expect("the refusal is kept");
+        assert!(why.contains("epoch interruption"), "{why}");
+        // The control still loads: compiled from its component bytes.
+        let (_, imports) = loader.code(&drifted, sha256).unwrap();
+        assert!(!imports.is_empty());
+        // After one refusal no embedded code is tried again: all of it was built alike.
+        assert!(loader.embedded(&fits).is_none());
+    }
+
+    #[test]
     fn every_bundled_control_is_named_once() {
-        let mut names: Vec<&str> = bundled::BUNDLED.iter().map(|(name, ..)| *name).collect();
+        let mut names: Vec<&str> = bundled::BUNDLED.iter().map(|b| b.name).collect();
         let all = names.len();
         names.sort_unstable();
         names.dedup();

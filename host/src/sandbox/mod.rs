@@ -11,6 +11,7 @@ pub mod cache;
 pub mod cache_dir;
 pub mod catalog;
 pub mod contract;
+pub mod engine_config;
 pub mod grants;
 pub mod limits;
 pub mod metadata;

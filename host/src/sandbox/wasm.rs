@@ -11,12 +11,13 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use thiserror::Error;
+use wasmtime::Engine;
 use wasmtime::component::{Component, Linker};
-use wasmtime::{Config, Engine};
 
 use crate::capabilities;
 use crate::sandbox::bindings::{PluginV1Pre, PluginV2Pre};
 use crate::sandbox::contract::{self, Effect, Lookup, Role, VERSIONS};
+use crate::sandbox::engine_config::engine_config;
 use crate::sandbox::state::HostState;
 
 /// How often the epoch advances, i.e. how often a running guest yields.
@@ -248,9 +249,16 @@ fn link_capabilities(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
 impl Runtime {
     /// Configure the engine, link every capability, and start the epoch ticker.
     pub fn new() -> anyhow::Result<Self> {
-        let mut config = Config::new();
-        config.wasm_component_model(true);
-        config.epoch_interruption(true);
+        #[allow(unused_mut)] // changed only by a test hook
+        let mut config = engine_config(None)?;
+        // Test hook, only in builds with the `test-hooks` feature (which only the test
+        // suite turns on): an engine whose settings differ from the ones the bundled
+        // controls were precompiled with, as a binary built with other settings would
+        // have. wasmtime must refuse the embedded code, and the controls are compiled.
+        #[cfg(feature = "test-hooks")]
+        if std::env::var_os("BULKHEAD_TEST_ENGINE_DRIFT").is_some() {
+            config.memory_guard_size(1 << 16);
+        }
         let engine = Engine::new(&config)?;
 
         let mut linker = Linker::new(&engine);
@@ -294,6 +302,22 @@ impl Runtime {
             let text = format!("{e:#}");
             let line = text.lines().next().unwrap_or_default();
             LoadError::Invalid(line.trim_end_matches(':').trim().to_owned())
+        })
+    }
+
+    /// Load code that `build.rs` precompiled for this binary. The engine checks that it
+    /// was built by this wasmtime with settings and CPU features this machine runs;
+    /// where it was not, the reason is returned, and nothing is loaded.
+    // Loading native code is trusting it (see SAFETY); the cache is the other place.
+    #[allow(unsafe_code)]
+    pub fn deserialize_embedded(&self, artifact: &'static [u8]) -> Result<Component, String> {
+        // SAFETY: `artifact` is embedded in this binary by its own build script, which
+        // made it with `Engine::precompile_component` of the same wasmtime (one version
+        // in Cargo.lock): it is as trusted as the binary. The engine still checks its
+        // compatibility and refuses what this engine or CPU cannot run.
+        unsafe { Component::deserialize(&self.engine, artifact) }.map_err(|e| {
+            let text = format!("{e:#}");
+            text.lines().next().unwrap_or_default().to_owned()
         })
     }
 
