@@ -157,14 +157,22 @@ impl Cache {
 
     /// The metadata a control answered when it was first loaded, and the names of what
     /// the component imports, if this cache holds them for exactly this component and
-    /// engine.
-    pub fn metadata(&self, engine: &Engine, wasm_sha256: &str) -> Option<(Metadata, Vec<String>)> {
+    /// engine. `code_in_binary`: the control's code is embedded in the binary (a bundled
+    /// control), not kept here.
+    pub fn metadata(
+        &self,
+        engine: &Engine,
+        wasm_sha256: &str,
+        code_in_binary: bool,
+    ) -> Option<(Metadata, Vec<String>)> {
         let name = self.entry(engine, wasm_sha256);
-        // Without verified code beside it the metadata is worth nothing: the code is
-        // what will run.
-        let code_tag = fs::read(self.path(&name, "mac")).ok()?;
-        if code_tag.len() != MAC_LEN {
-            return None;
+        // Code kept here comes with its metadata: without the code's MAC beside it the
+        // entry is incomplete, and the control is loaded and asked again.
+        if !code_in_binary {
+            let code_tag = fs::read(self.path(&name, "mac")).ok()?;
+            if code_tag.len() != MAC_LEN {
+                return None;
+            }
         }
         let entry = fs::read(self.path(&name, "meta")).ok()?;
         if entry.len() <= MAC_LEN {
@@ -341,11 +349,13 @@ mod tests {
         let engine = Engine::default();
         let cache = Cache::open(dir.path()).expect("a private dir is usable");
         let mut compiled = 0;
-        assert!(cache.metadata(&engine, "sha-of-empty").is_none());
+        assert!(cache.metadata(&engine, "sha-of-empty", false).is_none());
         compile_count(&cache, &engine, &mut compiled);
         let imports = ["bulkhead:plugin/docker@0.1.0".to_owned()];
         cache.store_metadata(&engine, "sha-of-empty", &sample_metadata("first"), &imports);
-        let (got, got_imports) = cache.metadata(&engine, "sha-of-empty").expect("stored");
+        let (got, got_imports) = cache
+            .metadata(&engine, "sha-of-empty", false)
+            .expect("stored");
         assert_eq!((got.id.as_str(), got.severity), ("first", "high"));
         assert_eq!(got.reads, ["/etc/docker"]);
         assert_eq!(got.items, sample_metadata("first").items);
@@ -358,19 +368,23 @@ mod tests {
             .replace("/etc/docker", "/etc/shadow")
             .into_bytes();
         fs::write(&meta, &edited).unwrap();
-        assert!(cache.metadata(&engine, "sha-of-empty").is_none());
+        assert!(cache.metadata(&engine, "sha-of-empty", false).is_none());
 
         // Another component's (valid) metadata copied over this one's does not verify.
         cache.store_metadata(&engine, "sha-of-other", &sample_metadata("other"), &imports);
         let other = cache.path(&cache.entry(&engine, "sha-of-other"), "meta");
         fs::copy(&other, &meta).unwrap();
-        assert!(cache.metadata(&engine, "sha-of-empty").is_none());
+        assert!(cache.metadata(&engine, "sha-of-empty", false).is_none());
 
         // Nor does metadata without verified code beside it.
         cache.store_metadata(&engine, "sha-of-empty", &sample_metadata("first"), &imports);
-        assert!(cache.metadata(&engine, "sha-of-empty").is_some());
+        assert!(cache.metadata(&engine, "sha-of-empty", false).is_some());
         fs::remove_file(cache.path(&name, "mac")).unwrap();
-        assert!(cache.metadata(&engine, "sha-of-empty").is_none());
+        assert!(cache.metadata(&engine, "sha-of-empty", false).is_none());
+        // Unless the code is in the binary (a bundled control's); the MAC still holds.
+        assert!(cache.metadata(&engine, "sha-of-empty", true).is_some());
+        fs::write(&meta, &edited).unwrap();
+        assert!(cache.metadata(&engine, "sha-of-empty", true).is_none());
     }
 
     #[test]
