@@ -54,10 +54,14 @@ pub async fn run(args: &RunArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         now: std::time::SystemTime::now(),
         hostname: formats::hostname(),
     };
-    let rendered = formats::render(&report, format, &options)?;
+    let render = |w: &mut dyn Write| formats::render_to(&report, format, &options, w);
     match &args.output {
-        Some(path) => formats::write_atomically(path, &rendered)?,
-        None => out.write_all(&rendered)?,
+        Some(path) => formats::write_atomically_with(path, render)?,
+        None => {
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+            render(&mut buffered)?;
+            buffered.flush()?;
+        }
     }
     for failure in &s.catalog.failures {
         human::warn(failure);
@@ -67,7 +71,7 @@ pub async fn run(args: &RunArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     let verdict = gate::evaluate(&report, args.fail_on);
     eprintln!("{}", gate::summary_line(&report, &verdict));
     // The report is written; what the run built goes with the process.
-    leave_to_exit((s, report, rendered));
+    leave_to_exit((s, report));
     Ok(verdict.code)
 }
 

@@ -39,14 +39,26 @@ pub fn render(
     opts: &RenderOptions,
 ) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
+    render_to(report, format, opts, &mut out)?;
+    Ok(out)
+}
+
+/// Write the report in `format` to `out` as it is rendered: a report of thousands of
+/// containers is tens of megabytes, and is never held whole in memory.
+pub fn render_to(
+    report: &Report,
+    format: ReportFormat,
+    opts: &RenderOptions,
+    mut out: &mut dyn Write,
+) -> anyhow::Result<()> {
     match format {
-        ReportFormat::Table => report.write_table(&mut out, opts.color)?,
-        ReportFormat::Json => report.write_json(&mut out)?,
+        ReportFormat::Table => report.write_table(out, opts.color)?,
+        ReportFormat::Json => report.write_json(out)?,
         ReportFormat::Sarif => {
             serde_json::to_writer_pretty(&mut out, &sarif::render(report, opts.now))?;
             writeln!(out)?;
         }
-        ReportFormat::Junit => junit::write(report, opts, &mut out)?,
+        ReportFormat::Junit => junit::write(report, opts, out)?,
         ReportFormat::Asff => {
             let account = opts
                 .aws
@@ -57,7 +69,7 @@ pub fn render(
             writeln!(out)?;
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Whether the table gets colour: only on a terminal (not into `--output`, not into a
@@ -106,10 +118,19 @@ pub fn output_dir(path: &Path) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// Write `bytes` to `path` atomically: a new file with mode 0600 (a report lists the
-/// host's weaknesses) in the same directory, synced, then renamed over `path`.
-/// Readers see the old file or the whole new one, never a part.
+/// Write `bytes` to `path` atomically (see [`write_atomically_with`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_atomically_with(path, |out| Ok(out.write_all(bytes)?))
+}
+
+/// Write what `write` writes to `path` atomically: a new file with mode 0600 (a report
+/// lists the host's weaknesses) in the same directory, synced, then renamed over `path`.
+/// Readers see the old file or the whole new one, never a part; when `write` fails,
+/// `path` is left as it was.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let dir = output_dir(path)?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let mut attempt = 0u32;
@@ -132,14 +153,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
             }
         }
     };
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", tmp.display()))
-        .and_then(|()| {
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))
-        });
+    let written = {
+        let mut buffered = std::io::BufWriter::new(&mut file);
+        write(&mut buffered).and_then(|()| Ok(buffered.flush()?))
+    }
+    .and_then(|()| Ok(file.sync_all()?))
+    .with_context(|| format!("cannot write {}", tmp.display()))
+    .and_then(|()| {
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))
+    });
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -242,6 +265,21 @@ mod tests {
             1,
             "a temporary file was left behind: {names:?}"
         );
+    }
+
+    #[test]
+    fn a_report_that_fails_half_written_leaves_the_old_file_and_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, "old").unwrap();
+        let err = write_atomically_with(&path, |out| {
+            out.write_all(b"{\"results\": [")?;
+            anyhow::bail!("the renderer failed")
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("the renderer failed"), "{err:#}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
