@@ -21,10 +21,7 @@ impl Host for DockerView<'_> {
     async fn inspect(&mut self, id: String) -> Result<String, WitError> {
         check(self.grants, self.record, Call::Inspect, &id)?;
         let snapshot = self.ctx.snapshot().await?;
-        snapshot
-            .inspect(&id)
-            .map(str::to_owned)
-            .ok_or(WitError::NotFound)
+        snapshot.inspect(&id).ok_or(WitError::NotFound)
     }
 
     async fn info(&mut self) -> Result<String, WitError> {

@@ -34,8 +34,12 @@ const INSPECT_CONCURRENCY: usize = 16;
 #[derive(Debug, Default)]
 pub struct Snapshot {
     containers: Vec<Container>,
-    /// Inspect documents by full id.
-    inspect: HashMap<String, Document>,
+    /// Inspect documents by full id, parsed once per run for everything that picks
+    /// members out of them (`container-fields`, the host's own reads). The text of one
+    /// (`docker.inspect`) is written from it when asked: the SDK reads through
+    /// `container-fields`, so few calls ask, and keeping every document twice cost
+    /// its text's size per container.
+    inspect: HashMap<String, Value>,
     /// Full id by name, for `inspect(name)`.
     ids_by_name: HashMap<String, String>,
     /// Members picked out of every document, by pointer, in `containers` order: many
@@ -70,15 +74,6 @@ fn memo_cost(pointer: &str, column: &Column) -> usize {
 /// [`Snapshot::containers`] order; `None` where a document has none.
 pub type Column = Arc<[Option<String>]>;
 
-/// One inspect document, as text for `docker.inspect` and parsed for everything that
-/// picks members out of it (`container-fields`, the host's own reads): parsed once per
-/// run, not once per caller.
-#[derive(Debug)]
-struct Document {
-    text: String,
-    value: Value,
-}
-
 impl Snapshot {
     /// Build a snapshot from inspect documents.
     pub fn from_documents(docs: Vec<Value>) -> Self {
@@ -88,10 +83,7 @@ impl Snapshot {
             snapshot
                 .ids_by_name
                 .insert(container.name.clone(), container.id.clone());
-            let text = doc.to_string();
-            snapshot
-                .inspect
-                .insert(container.id.clone(), Document { text, value: doc });
+            snapshot.inspect.insert(container.id.clone(), doc);
             snapshot.containers.push(container);
         }
         snapshot.containers.sort_by(|a, b| a.name.cmp(&b.name));
@@ -103,18 +95,16 @@ impl Snapshot {
         &self.containers
     }
 
-    /// The inspect document of a container by full id.
-    pub fn inspect_doc(&self, id: &str) -> Option<&str> {
-        self.inspect.get(id).map(|d| d.text.as_str())
-    }
-
     /// The inspect document of a container by full id, parsed.
     pub fn inspect_value(&self, id: &str) -> Option<&Value> {
-        self.inspect.get(id).map(|d| &d.value)
+        self.inspect.get(id)
     }
 
-    pub(crate) fn inspect(&self, id_or_name: &str) -> Option<&str> {
-        self.full_id(id_or_name).and_then(|id| self.inspect_doc(id))
+    /// The inspect document of a container by id, name or unique id prefix, as JSON text.
+    pub(crate) fn inspect(&self, id_or_name: &str) -> Option<String> {
+        self.full_id(id_or_name)
+            .and_then(|id| self.inspect_value(id))
+            .map(Value::to_string)
     }
 
     /// The member at `pointer` of every container's document (see [`Column`]), looked up
