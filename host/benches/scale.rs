@@ -13,6 +13,7 @@
 //!   running container too;
 //! - (b) `bulkhead run --format json` over the bundled set with a warm compile cache;
 //! - (c) the same with a cold cache (a fresh empty `BULKHEAD_CACHE_DIR` each run);
+//! - (e) the same with `HOME`, `BULKHEAD_CACHE_DIR` and `XDG_CACHE_HOME` unset;
 //!
 //! with bulkhead's peak RSS (GNU time) and the ratio (b)/(a). It prints a Markdown report,
 //! rewrites the generated section of `BENCHMARKS.md`, and removes every container it made
@@ -39,6 +40,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::Parser;
 
+use probe::Cache;
 use report::{SizeResult, StartupResult};
 
 /// Scale benchmark: bulkhead against the Docker API floor at N containers.
@@ -46,7 +48,7 @@ use report::{SizeResult, StartupResult};
 #[command(name = "scale")]
 struct Args {
     /// Container counts to measure at (comma-separated).
-    #[arg(long, value_delimiter = ',', default_value = "50,500")]
+    #[arg(long, value_delimiter = ',', default_value = "50,500,2000")]
     sizes: Vec<usize>,
 
     /// Runs per measurement; the report gives medians.
@@ -169,7 +171,7 @@ fn measure(
         // One unmeasured run fills the warm cache and checks bulkhead saw every container.
         let warm_cache = work.join(format!("cache-warm-{n}"));
         std::fs::create_dir(&warm_cache)?;
-        let first = bulkhead.run(&warm_cache, None, true)?;
+        let first = bulkhead.run(Cache::Dir(&warm_cache), None, true)?;
         let verdicts = probe::bench_verdicts(&first.stdout)?;
         if verdicts.pass + verdicts.fail != n || verdicts.pass == 0 || verdicts.fail == 0 {
             bail!(
@@ -191,6 +193,7 @@ fn measure(
             remote_floor: Vec::new(),
             warm: Vec::new(),
             cold: Vec::new(),
+            homeless: Vec::new(),
         };
         for run in 1..=args.runs {
             eprintln!("scale: N={n}: run {run}/{}", args.runs);
@@ -201,10 +204,14 @@ fn measure(
             size.bundle_floor.push(local);
             size.remote_floor
                 .push(rt.block_on(probe::bundle_floor(docker, true))?);
-            size.warm.push(bulkhead.run(&warm_cache, None, false)?);
+            size.warm
+                .push(bulkhead.run(Cache::Dir(&warm_cache), None, false)?);
             let cold_cache = work.join(format!("cache-cold-{n}-{run}"));
             std::fs::create_dir(&cold_cache)?;
-            size.cold.push(bulkhead.run(&cold_cache, None, false)?);
+            size.cold
+                .push(bulkhead.run(Cache::Dir(&cold_cache), None, false)?);
+            size.homeless
+                .push(bulkhead.run(Cache::Homeless, None, false)?);
         }
         results.push(size);
     }
@@ -226,8 +233,9 @@ fn startup(args: &Args, bulkhead: &probe::Bulkhead, work: &Path) -> anyhow::Resu
     // The first run fills the cache (and checks every drop-in loaded).
     let cache = work.join("cache-startup");
     std::fs::create_dir(&cache)?;
-    let controls = probe::control_count(&bulkhead.run(&cache, Some(&dir), true)?.stdout)?;
-    let bundled = probe::control_count(&bulkhead.run(&cache, None, true)?.stdout)?;
+    let cache = Cache::Dir(&cache);
+    let controls = probe::control_count(&bulkhead.run(cache, Some(&dir), true)?.stdout)?;
+    let bundled = probe::control_count(&bulkhead.run(cache, None, true)?.stdout)?;
     if controls != bundled + dropins.len() {
         bail!(
             "bulkhead ran {controls} controls with the drop-in directory; expected {bundled} \
@@ -242,7 +250,7 @@ fn startup(args: &Args, bulkhead: &probe::Bulkhead, work: &Path) -> anyhow::Resu
     for _ in 0..args.runs {
         startup
             .samples
-            .push(bulkhead.run(&cache, Some(&dir), false)?);
+            .push(bulkhead.run(cache, Some(&dir), false)?);
     }
     if startup.samples.iter().any(|s| s.timings.is_none()) {
         eprintln!(

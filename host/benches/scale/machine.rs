@@ -17,6 +17,8 @@ pub struct Machine {
     pub rustc: String,
     pub date: String,
     pub commit: String,
+    /// The size of the bulkhead binary measured; 0 when it cannot be read.
+    pub binary_bytes: u64,
 }
 
 impl Machine {
@@ -62,6 +64,7 @@ impl Machine {
             rustc: tool(&["rustc", "--version"]).unwrap_or_else(unknown),
             date: utc_now(),
             commit,
+            binary_bytes: std::fs::metadata(env!("CARGO_BIN_EXE_bulkhead")).map_or(0, |m| m.len()),
         }
     }
 }

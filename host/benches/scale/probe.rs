@@ -166,6 +166,16 @@ pub struct Bulkhead {
     scratch_cache: PathBuf,
 }
 
+/// The compile cache a measured run is given.
+#[derive(Clone, Copy)]
+pub enum Cache<'a> {
+    /// `BULKHEAD_CACHE_DIR` names this directory.
+    Dir(&'a Path),
+    /// `HOME`, `BULKHEAD_CACHE_DIR` and `XDG_CACHE_HOME` unset, as a systemd service
+    /// without `User=` or an SSM run starts bulkhead: it finds its cache by itself.
+    Homeless,
+}
+
 impl Bulkhead {
     /// Set up under `work`.
     pub fn new(work: &Path) -> anyhow::Result<Self> {
@@ -188,9 +198,15 @@ impl Bulkhead {
     }
 
     /// The environment of every bulkhead the bench runs.
-    fn env<'c>(&self, cmd: &'c mut Command, cache: &Path) -> &'c mut Command {
-        cmd.env("BULKHEAD_CACHE_DIR", cache)
-            .env("BULKHEAD_TIMINGS", "1")
+    fn env<'c>(&self, cmd: &'c mut Command, cache: Cache<'_>) -> &'c mut Command {
+        match cache {
+            Cache::Dir(dir) => cmd.env("BULKHEAD_CACHE_DIR", dir),
+            Cache::Homeless => cmd
+                .env_remove("BULKHEAD_CACHE_DIR")
+                .env_remove("HOME")
+                .env_remove("XDG_CACHE_HOME"),
+        };
+        cmd.env("BULKHEAD_TIMINGS", "1")
             .env("XDG_CONFIG_HOME", &self.xdg)
     }
 
@@ -198,7 +214,7 @@ impl Bulkhead {
     /// run, anything else fails the bench. `keep_stdout` keeps the report.
     pub fn run(
         &self,
-        cache: &Path,
+        cache: Cache<'_>,
         plugin_dir: Option<&Path>,
         keep_stdout: bool,
     ) -> anyhow::Result<Sample> {
@@ -257,7 +273,7 @@ impl Bulkhead {
             .arg(&self.config)
             .arg(file);
         let out = self
-            .env(&mut cmd, &self.scratch_cache)
+            .env(&mut cmd, Cache::Dir(&self.scratch_cache))
             .output()
             .context("cannot run bulkhead plugins inspect")?;
         let shown: Option<Value> = serde_json::from_slice(&out.stdout).ok();
