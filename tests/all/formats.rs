@@ -7,7 +7,6 @@
 //! The consumers are installed by `tests/validators/install.sh` (which `.ci/run` runs);
 //! when they are missing these tests fail and say so.
 
-use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -295,7 +294,9 @@ fn waived_report() -> Report {
             target: target.into(),
             status: status.parse().unwrap(),
             message: format!("{target}: {status} \"quoted\" <tag> & \u{1b}[31m"),
-            evidence: BTreeMap::from([("cap-add".to_owned(), "NET_RAW".to_owned())]),
+            evidence: [("cap-add".to_owned(), "NET_RAW".to_owned())]
+                .into_iter()
+                .collect(),
             waiver: waiver.map(|active| WaiverNote {
                 justification: "accepted for the lab <until rebuild>".into(),
                 expires: if active { "2999-01-01" } else { "2001-01-01" }.into(),

@@ -372,7 +372,6 @@ fn write_fix(r: &FixReport, out: &mut dyn Write) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
 
@@ -415,7 +414,7 @@ mod tests {
                     target: "file:/etc/docker/key.pem".into(),
                     status,
                     message: "mode 0400".into(),
-                    evidence: BTreeMap::new(),
+                    evidence: Default::default(),
                     waiver: None,
                     docker_host: None,
                 })

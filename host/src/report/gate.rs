@@ -113,7 +113,6 @@ pub fn summary_line(report: &Report, v: &Verdict) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::report::{ControlEntry, WaiverNote};
@@ -147,7 +146,7 @@ mod tests {
                 target: "host".into(),
                 status: status.parse().unwrap(),
                 message: String::new(),
-                evidence: BTreeMap::new(),
+                evidence: Default::default(),
                 waiver: waived.then(|| WaiverNote {
                     justification: "accepted".into(),
                     expires: "2999-12-31".into(),

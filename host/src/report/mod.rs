@@ -3,16 +3,17 @@
 //! `bulkhead.report/v1` is a contract with users and scripts: fields may be added,
 //! never renamed or removed without a new schema version.
 
+pub mod evidence;
 pub mod formats;
 pub mod gate;
 pub mod status;
 pub mod waiver;
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::report::evidence::Evidence;
 use crate::report::status::{Ran, Verdict};
 use crate::sandbox::bindings::control::Finding;
 use crate::sandbox::bindings::types::Target;
@@ -46,7 +47,7 @@ pub struct ResultEntry {
     /// What was found.
     pub message: String,
     /// Facts behind the verdict.
-    pub evidence: BTreeMap<String, String>,
+    pub evidence: Evidence,
     /// The waiver from the configuration that matched this result, if one did. An
     /// active waiver takes a `fail`/`warn` out of the exit code and the gates; an
     /// expired one is shown but waives nothing.
@@ -211,7 +212,7 @@ impl Report {
                 target: "host".to_owned(),
                 status: Verdict::Error,
                 message: format!("control failed: {reason}"),
-                evidence: BTreeMap::new(),
+                evidence: Evidence::default(),
                 waiver: None,
                 docker_host: None,
             }),
@@ -262,7 +263,7 @@ impl Report {
             target: "host".to_owned(),
             status: Verdict::Skip,
             message,
-            evidence: BTreeMap::new(),
+            evidence: Evidence::default(),
             waiver: None,
             docker_host: Some(docker_host.to_owned()),
         });
@@ -275,7 +276,7 @@ impl Report {
             target: "host".to_owned(),
             status: Verdict::Error,
             message: failure.to_string(),
-            evidence: BTreeMap::new(),
+            evidence: Evidence::default(),
             waiver: None,
             docker_host: None,
         });
@@ -452,7 +453,7 @@ mod tests {
                 target: "host".into(),
                 status: s.parse().unwrap(),
                 message: String::new(),
-                evidence: BTreeMap::new(),
+                evidence: Evidence::default(),
                 waiver: None,
                 docker_host: None,
             });

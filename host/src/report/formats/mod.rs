@@ -277,7 +277,10 @@ mod tests {
             anyhow::bail!("the renderer failed")
         })
         .unwrap_err();
-        assert!(format!("{err:#}").contains("the renderer failed"), "{err:#}");
+        assert!(
+            format!("{err:#}").contains("the renderer failed"),
+            "{err:#}"
+        );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
@@ -298,7 +301,6 @@ mod tests {
 /// its evidence, for the renderers' unit tests.
 #[cfg(test)]
 pub(crate) mod test_support {
-    use std::collections::BTreeMap;
 
     use crate::report::{ControlEntry, Report, ResultEntry, WaiverNote};
     use crate::sandbox::catalog::Source;
@@ -340,8 +342,9 @@ pub(crate) mod test_support {
         status: &'static str,
         waiver: Option<(bool, &str)>,
     ) -> ResultEntry {
-        let mut evidence = BTreeMap::new();
-        evidence.insert("mode".to_owned(), "0644 <script>".to_owned());
+        let evidence = [("mode".to_owned(), "0644 <script>".to_owned())]
+            .into_iter()
+            .collect();
         ResultEntry {
             control: control.into(),
             target: target.into(),
