@@ -44,8 +44,8 @@ impl container_admin::Host for AdminView<'_> {
         let cap_drop = replace::tightened_cap_drop(&container.cap_drop, &change.cap_drop)
             .map_err(WitError::Invalid)?;
         let inspect: Value = snapshot
-            .inspect_value(&container.id)
-            .cloned()
+            .document_by_id(&container.id)
+            .map(|doc| doc.root().to_value())
             .ok_or(WitError::NotFound)?;
         let mut record = ChangeRecord {
             action: "replace-container",

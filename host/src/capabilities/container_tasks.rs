@@ -34,7 +34,7 @@ impl container_tasks::Host for TasksView<'_> {
     async fn processes(&mut self, id: String) -> Result<ProcessTable, WitError> {
         check(self.grants, self.record, Call::Processes, &id)?;
         let found = self.docker.container(&id).await?;
-        let init_pid = found.doc()["State"]["Pid"].as_u64().unwrap_or(0);
+        let init_pid = found.doc().get("State").get("Pid").as_u64().unwrap_or(0);
         let local = u32::try_from(init_pid)
             .ok()
             .filter(|&pid| pid != 0)

@@ -6,7 +6,6 @@
 //! later call, from any control, is answered from memory. A daemon that cannot be
 //! reached makes every call answer `unavailable` with the endpoint that was tried.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -22,8 +21,10 @@ pub use crate::sources::endpoint::{
     DEFAULT_DOCKER_HOST, Endpoint, TlsFiles, TlsFlags, connect, default_socket, endpoints,
 };
 
+mod document;
 mod objects;
 
+pub use document::{Document, Member};
 pub(crate) use objects::Objects;
 pub use objects::{ImageSet, image_from_inspect};
 
@@ -35,11 +36,12 @@ const INSPECT_CONCURRENCY: usize = 16;
 pub struct Snapshot {
     containers: Vec<Container>,
     /// Inspect documents by full id, parsed once per run for everything that picks
-    /// members out of them (`container-fields`, the host's own reads). The text of one
-    /// (`docker.inspect`) is written from it when asked: the SDK reads through
-    /// `container-fields`, so few calls ask, and keeping every document twice cost
-    /// its text's size per container.
-    inspect: HashMap<String, Value>,
+    /// members out of them (`container-fields`, the host's own reads), each a compact
+    /// [`Document`] of two allocations rather than a `Value` tree of hundreds. The text
+    /// of one (`docker.inspect`) is written from it when asked: the SDK reads through
+    /// `container-fields`, so few calls ask, and keeping every document twice cost its
+    /// text's size per container.
+    inspect: HashMap<String, Document>,
     /// Full id by name, for `inspect(name)`.
     ids_by_name: HashMap<String, String>,
     /// Members picked out of every document, by pointer, in `containers` order: many
@@ -77,9 +79,17 @@ pub type Column = Arc<[Option<String>]>;
 impl Snapshot {
     /// Build a snapshot from inspect documents.
     pub fn from_documents(docs: Vec<Value>) -> Self {
+        Self::from_parts(
+            docs.iter()
+                .map(|doc| (container_from_inspect(doc), Document::from_value(doc)))
+                .filter_map(|(container, doc)| Some((container, doc.ok()?))),
+        )
+    }
+
+    /// Build a snapshot from each container's facts and its inspect document.
+    fn from_parts(parts: impl IntoIterator<Item = (Container, Document)>) -> Self {
         let mut snapshot = Snapshot::default();
-        for doc in docs {
-            let container = container_from_inspect(&doc);
+        for (container, doc) in parts {
             snapshot
                 .ids_by_name
                 .insert(container.name.clone(), container.id.clone());
@@ -95,16 +105,14 @@ impl Snapshot {
         &self.containers
     }
 
-    /// The inspect document of a container by full id, parsed.
-    pub fn inspect_value(&self, id: &str) -> Option<&Value> {
+    /// The inspect document of a container by full id.
+    pub fn document_by_id(&self, id: &str) -> Option<&Document> {
         self.inspect.get(id)
     }
 
     /// The inspect document of a container by id, name or unique id prefix, as JSON text.
     pub(crate) fn inspect(&self, id_or_name: &str) -> Option<String> {
-        self.full_id(id_or_name)
-            .and_then(|id| self.inspect_value(id))
-            .map(Value::to_string)
+        self.document(id_or_name).map(|doc| doc.root().to_json())
     }
 
     /// The member at `pointer` of every container's document (see [`Column`]), looked up
@@ -118,9 +126,9 @@ impl Snapshot {
             .containers
             .iter()
             .map(|c| {
-                self.inspect_value(&c.id)
-                    .and_then(|doc| lookup(doc, pointer))
-                    .map(Value::to_string)
+                self.document_by_id(&c.id)
+                    .and_then(|doc| doc.pointer(pointer))
+                    .map(|member| member.to_json())
             })
             .collect();
         let cost = memo_cost(pointer, &column);
@@ -136,11 +144,11 @@ impl Snapshot {
         column
     }
 
-    /// The parsed inspect document of the container named by `id_or_name` (see
+    /// The inspect document of the container named by `id_or_name` (see
     /// [`Snapshot::full_id`]).
-    pub(crate) fn document(&self, id_or_name: &str) -> Option<&Value> {
+    pub(crate) fn document(&self, id_or_name: &str) -> Option<&Document> {
         self.full_id(id_or_name)
-            .and_then(|id| self.inspect_value(id))
+            .and_then(|id| self.document_by_id(id))
     }
 
     /// The full id of the container named by `id_or_name`: a name (with or without
@@ -282,26 +290,30 @@ impl DockerCtx {
     }
 }
 
-/// Inspect every id with `inspect`, [`INSPECT_CONCURRENCY`] at a time, as JSON documents in
-/// no particular order. One removed since it was listed (404) is gone, not an error;
-/// any other failure fails the whole, `what` and the id naming it.
-pub(crate) async fn inspect_each<T, Fut>(
+/// Inspect every id with `inspect`, [`INSPECT_CONCURRENCY`] at a time, each answer as a
+/// JSON document handed to `keep`, what it keeps in no particular order: only the answers
+/// in flight are ever held whole. One removed since it was listed (404) is gone, not an
+/// error; any other failure fails the whole, `what` and the id naming it.
+pub(crate) async fn inspect_each<T, U, Fut>(
     ids: Vec<String>,
     what: &str,
     inspect: impl Fn(String) -> Fut,
-) -> Result<Vec<Value>, String>
+    keep: impl Fn(Value) -> Result<U, String>,
+) -> Result<Vec<U>, String>
 where
     T: serde::Serialize,
     Fut: Future<Output = Result<T, bollard::errors::Error>>,
 {
+    let keep = &keep;
     futures::stream::iter(ids)
         .map(|id| {
             let answer = inspect(id.clone());
             async move {
                 match answer.await {
                     Ok(doc) => serde_json::to_value(doc)
-                        .map(Some)
-                        .map_err(|e| e.to_string()),
+                        .map_err(|e| e.to_string())
+                        .and_then(keep)
+                        .map(Some),
                     Err(bollard::errors::Error::DockerResponseServerError {
                         status_code: 404,
                         ..
@@ -326,42 +338,19 @@ async fn take_snapshot(endpoint: &Endpoint) -> Result<Snapshot, String> {
             .map_err(|e| describe(&e))?;
         let ids: Vec<String> = listed.into_iter().filter_map(|c| c.id).collect();
         let docker = &docker;
-        inspect_each(ids, "inspect", |id| async move {
-            docker.inspect_container(&id, None).await
-        })
+        let keep = |doc: Value| {
+            let container = container_from_inspect(&doc);
+            Ok((container, Document::from_value(&doc)?))
+        };
+        inspect_each(
+            ids,
+            "inspect",
+            |id| async move { docker.inspect_container(&id, None).await },
+            keep,
+        )
         .await
     };
-    Ok(Snapshot::from_documents(docs.await?))
-}
-
-/// The member of `doc` at the JSON pointer `pointer` (RFC 6901), as
-/// `serde_json::Value::pointer` finds it, without allocating for tokens that need no
-/// unescaping.
-pub fn lookup<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
-    if pointer.is_empty() {
-        return Some(doc);
-    }
-    let mut target = doc;
-    for token in pointer.strip_prefix('/')?.split('/') {
-        let token: Cow<'_, str> = if token.contains('~') {
-            Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
-        } else {
-            Cow::Borrowed(token)
-        };
-        target = match target {
-            Value::Object(map) => map.get(token.as_ref())?,
-            Value::Array(list) => {
-                // RFC 6901: no leading zeros, no sign.
-                let index = (!token.starts_with('+')
-                    && (token.len() == 1 || !token.starts_with('0')))
-                .then(|| token.parse::<usize>().ok())
-                .flatten()?;
-                list.get(index)?
-            }
-            _ => return None,
-        };
-    }
-    Some(target)
+    Ok(Snapshot::from_parts(docs.await?))
 }
 
 #[cfg(test)]
@@ -369,7 +358,7 @@ mod tests {
     use super::*;
 
     /// Trimmed from `docker inspect` on Docker 20.10.
-    const INSPECT: &str = r#"{
+    pub(super) const INSPECT: &str = r#"{
         "Id": "0123456789abcdef",
         "Name": "/web",
         "State": {"Status": "exited"},

@@ -10,7 +10,7 @@
 //! never reaches a URL.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use bollard::Docker;
 use bollard::query_parameters::{ListImagesOptionsBuilder, TopOptionsBuilder};
@@ -18,7 +18,7 @@ use futures::StreamExt;
 use serde_json::Value;
 use tokio::sync::OnceCell;
 
-use super::{DockerCtx, Snapshot, inspect_each};
+use super::{DockerCtx, Document, Member, Snapshot, inspect_each};
 use crate::sandbox::bindings::container_processes::{ExecSession, ProcessTable};
 use crate::sandbox::bindings::images::{HistoryEntry, Image};
 use crate::sandbox::bindings::networks::Network;
@@ -127,10 +127,13 @@ pub(crate) struct Found {
 }
 
 impl Found {
-    /// The container's inspect document.
-    pub(crate) fn doc(&self) -> &Value {
-        static NONE: Value = Value::Null;
-        self.snapshot.inspect_value(&self.id).unwrap_or(&NONE)
+    /// The container's inspect document (missing members throughout if it has none).
+    pub(crate) fn doc(&self) -> Member<'_> {
+        static NONE: LazyLock<Document> = LazyLock::new(Document::default);
+        self.snapshot
+            .document_by_id(&self.id)
+            .unwrap_or(&NONE)
+            .root()
     }
 }
 
@@ -241,8 +244,8 @@ impl DockerCtx {
             if let Ok(snapshot) = self.snapshot().await {
                 for c in snapshot.containers() {
                     let used = snapshot
-                        .inspect_value(&c.id)
-                        .and_then(|doc| doc["Image"].as_str())
+                        .document_by_id(&c.id)
+                        .and_then(|doc| doc.root().get("Image").as_str())
                         .filter(|id| id.starts_with("sha256:"))
                         .map(str::to_owned);
                     if let Some(id) = used
@@ -252,9 +255,12 @@ impl DockerCtx {
                     }
                 }
             }
-            let docs = inspect_each(ids, "inspect image", |id| async move {
-                docker.inspect_image(&id).await
-            })
+            let docs = inspect_each(
+                ids,
+                "inspect image",
+                |id| async move { docker.inspect_image(&id).await },
+                Ok,
+            )
             .await?;
             Ok::<_, String>(Arc::new(ImageSet::from_documents(docs)))
         };
@@ -281,7 +287,7 @@ impl DockerCtx {
         let snapshot = self.snapshot().await?;
         let id = snapshot
             .full_id(id_or_name)
-            .filter(|id| snapshot.inspect_value(id).is_some())
+            .filter(|id| snapshot.document_by_id(id).is_some())
             .ok_or(WitError::NotFound)?
             .to_owned();
         Ok(Found { snapshot, id })
@@ -290,7 +296,7 @@ impl DockerCtx {
     pub(crate) async fn top(&self, id_or_name: &str) -> Result<ProcessTable, WitError> {
         let found = self.container(id_or_name).await?;
         let (id, doc) = (&found.id, found.doc());
-        if doc["State"]["Running"].as_bool() != Some(true) {
+        if doc.get("State").get("Running").as_bool() != Some(true) {
             return Err(not_running(id_or_name));
         }
         match self.tops().await.get(id) {
@@ -349,12 +355,11 @@ impl DockerCtx {
 
     pub(crate) async fn execs(&self, id_or_name: &str) -> Result<Vec<ExecSession>, WitError> {
         let found = self.container(id_or_name).await?;
-        let ids: Vec<String> = found.doc()["ExecIDs"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
+        let ids: Vec<String> = found
+            .doc()
+            .get("ExecIDs")
+            .elements()
+            .filter_map(|id| id.as_str().map(str::to_owned))
             .collect();
         if ids.is_empty() {
             return Ok(Vec::new());
