@@ -233,3 +233,106 @@ fn a_missing_process_table_does_not_stop_the_file_checks() {
         "pass"
     );
 }
+
+/// A host whose TLS key is world-readable: `docker-tls-key-permissions` fails on it.
+fn host_with_a_failing_key() -> Host {
+    let host = Host::new();
+    host.file(
+        "/etc/docker/daemon.json",
+        r#"{"tlskey": "/etc/docker/key.pem"}"#,
+        0o644,
+    )
+    .file("/etc/docker/key.pem", "K", 0o644)
+    .file(
+        "/etc/hostname",
+        "# written by the installer\nnode-17.prod\n",
+        0o644,
+    );
+    host
+}
+
+#[test]
+fn reports_name_the_audited_root_by_its_own_hostname_or_the_flag() {
+    let host = host_with_a_failing_key();
+    let junit = host.run(&["run", "--only", TLS, "--format", "junit"]);
+    assert_eq!(junit.code, 1, "{}", junit.stderr);
+    assert!(
+        junit.stdout.contains(r#"hostname="node-17.prod""#),
+        "{}",
+        junit.stdout
+    );
+    let sarif = host.run(&["run", "--only", TLS, "--format", "sarif"]);
+    assert_eq!(
+        sarif.json()["runs"][0]["invocations"][0]["machine"],
+        "node-17.prod"
+    );
+    let named = host.run(&[
+        "run",
+        "--only",
+        TLS,
+        "--format",
+        "junit",
+        "--hostname",
+        "db-2",
+    ]);
+    assert!(
+        named.stdout.contains(r#"hostname="db-2""#),
+        "{}",
+        named.stdout
+    );
+    let bad = host.run(&["run", "--only", TLS, "--hostname", " "]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("--hostname"), "{}", bad.stderr);
+    assert_no_panic(&bad);
+}
+
+#[test]
+fn fail_on_never_exits_0_on_findings_and_2_on_errors() {
+    let host = host_with_a_failing_key();
+    let out = host.run(&[
+        "run",
+        "--only",
+        TLS,
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["summary"]["fail"], 1);
+    assert!(
+        out.stderr
+            .contains("exit 0: nothing tripped the gate (--fail-on never)"),
+        "{}",
+        out.stderr
+    );
+    // A container control against a daemon that is not there: an error, still exit 2.
+    let errors = host.run(&[
+        "run",
+        "--only",
+        NET_RAW,
+        "--docker-host",
+        "unix:///nonexistent/docker.sock",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(errors.code, 2, "{}", errors.stderr);
+}
+
+#[test]
+fn quiet_prints_no_table_only_the_summary_line() {
+    let host = host_with_a_failing_key();
+    let loud = host.run(&["run", "--only", TLS, "--format", "table"]);
+    assert!(loud.stdout.contains(TLS), "{}", loud.stdout);
+    let quiet = host.run(&["run", "--only", TLS, "--format", "table", "-q"]);
+    assert_eq!(quiet.code, 1, "{}", quiet.stderr);
+    assert_eq!(quiet.stdout, "");
+    assert!(
+        quiet.stderr.contains("1 fail") && quiet.stderr.contains("exit 1"),
+        "{}",
+        quiet.stderr
+    );
+    // A machine format is the product, quiet or not.
+    let json = host.run(&["run", "--only", TLS, "--format", "json", "--quiet"]);
+    assert_eq!(json.json()["summary"]["fail"], 1);
+}

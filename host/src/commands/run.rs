@@ -26,7 +26,12 @@ pub async fn run(args: &RunArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     if let Some(path) = &args.output {
         formats::output_dir(path)?;
     }
-    let s = Engine::load(settings, Mode::Audit, format == ReportFormat::Table).await?;
+    if let Some(name) = &args.hostname {
+        formats::report_hostname(Some(name), true, || None)?;
+    }
+    // With --quiet, a table goes nowhere unless --output asks for it.
+    let table_shown = format == ReportFormat::Table && !(args.quiet && args.output.is_none());
+    let s = Engine::load(settings, Mode::Audit, table_shown).await?;
     let mut report = Report::new("audit", s.root().to_owned(), s.docker_host().to_owned());
     report.audit_only = s.settings.audit_only;
     // With --only, a broken drop-in that was not asked for does not fail the run.
@@ -52,11 +57,14 @@ pub async fn run(args: &RunArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         color: format == ReportFormat::Table && formats::use_color(args.output.is_some()),
         aws,
         now: std::time::SystemTime::now(),
-        hostname: formats::hostname(),
+        hostname: formats::report_hostname(args.hostname.as_deref(), s.root() == "/", || {
+            s.runner().run().fs.read_small_file("/etc/hostname").ok()
+        })?,
     };
     let render = |w: &mut dyn Write| formats::render_to(&report, format, &options, w);
     match &args.output {
         Some(path) => formats::write_atomically_with(path, render)?,
+        None if args.quiet && format == ReportFormat::Table => {}
         None => {
             let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
             render(&mut buffered)?;

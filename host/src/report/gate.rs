@@ -45,6 +45,7 @@ fn trips(gate: FailOn, r: &ResultEntry, severity: &str) -> bool {
         FailOn::Medium => at_least("medium"),
         FailOn::High => at_least("high"),
         FailOn::Critical => at_least("critical"),
+        FailOn::Never => false,
     }
 }
 
@@ -62,7 +63,7 @@ pub fn evaluate(report: &Report, gate: Option<FailOn>) -> Verdict {
             let severity = report
                 .controls
                 .iter()
-                .find(|c| c.id == r.control)
+                .find(|c| *c.id == *r.control)
                 .map_or("unknown", |c| c.severity);
             trips(gate, r, severity)
         })
@@ -88,6 +89,7 @@ fn gate_name(g: FailOn) -> &'static str {
         FailOn::Critical => "critical",
         FailOn::Warn => "warn",
         FailOn::Fail => "fail",
+        FailOn::Never => "never",
     }
 }
 
@@ -142,7 +144,7 @@ mod tests {
                 docker_host: None,
             });
             r.results.push(ResultEntry {
-                control: id,
+                control: id.into(),
                 target: "host".into(),
                 status: status.parse().unwrap(),
                 message: String::new(),
@@ -175,6 +177,8 @@ mod tests {
     #[case::waived_warn_never_trips(Some(FailOn::Warn), &[("critical", "warn", true)], 0)]
     #[case::waived_default(None, &[("critical", "fail", true)], 0)]
     #[case::error_wins(Some(FailOn::Critical), &[("low", "error", false)], 2)]
+    #[case::never_ignores_critical_fail(Some(FailOn::Never), &[("critical", "fail", false), ("high", "warn", false)], 0)]
+    #[case::never_keeps_errors(Some(FailOn::Never), &[("critical", "fail", false), ("low", "error", false)], 2)]
     #[case::error_wins_over_trip(Some(FailOn::Low), &[("low", "fail", false), ("low", "error", false)], 2)]
     fn gates(
         #[case] gate: Option<FailOn>,

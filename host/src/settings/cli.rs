@@ -171,9 +171,21 @@ pub struct RunArgs {
     /// What makes the exit code 1: any unwaived `fail` of a control of this severity or
     /// higher (`info` < `low` < `medium` < `high` < `critical`), or any unwaived result
     /// with this status or worse (`warn`: a warn or a fail; `fail`: a fail). Without it,
-    /// any unwaived `fail`. Errors still make it 2.
-    #[arg(long = "fail-on", value_enum, value_name = "SEVERITY|STATUS")]
+    /// any unwaived `fail`. `never`: exit 0 whatever the findings. Errors still make
+    /// it 2.
+    #[arg(long = "fail-on", value_enum, value_name = "SEVERITY|STATUS|never")]
     pub fail_on: Option<FailOn>,
+
+    /// The audited machine's name in the reports (JUnit `hostname`, SARIF `machine`,
+    /// ASFF finding and resource ids) [default: the first line of `/etc/hostname` under
+    /// --root when it is not `/`, else this machine's host name].
+    #[arg(long, value_name = "NAME")]
+    pub hostname: Option<String>,
+
+    /// No table on stdout: only the closing summary line and errors on stderr. A
+    /// report asked for with --output or a machine --format is still written.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 
     /// The AWS account that imports the findings (`--format asff`); default
     /// `$AWS_ACCOUNT_ID`.
@@ -222,6 +234,9 @@ pub enum FailOn {
     Warn,
     /// Any `fail` (the default).
     Fail,
+    /// Nothing: exit 0 whatever the findings, for pipelines that only collect the
+    /// report. Results that could not be judged still exit 2.
+    Never,
 }
 
 /// Flags every subcommand that runs controls understands.

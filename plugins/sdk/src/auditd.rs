@@ -2,105 +2,38 @@
 //!
 //! The rules come from the audited host's rule files, as `augenrules`/`auditctl -R` load
 //! them: `/etc/audit/audit.rules` and every `*.rules` file in `/etc/audit/rules.d/`, which
-//! the host reads and serves through `machine.audit-rules` (0.2.0). A path
-//! is audited when a rule watches it or a directory above it: `-w PATH ...`, or a syscall
-//! rule `-a ... -F path=PATH` / `-F dir=DIR`. A rule that is commented out, or deleted
-//! later with `-W`, does not count. (Reading the kernel's loaded rules would need
-//! `auditctl -l`, a process bulkhead does not spawn; the files are what survives a reboot.)
+//! the host reads and serves through `machine.audit-rules` (0.2.0), each line tagged with
+//! its file. [`Rules`] applies them in that order as the kernel would hold them (appends,
+//! `-A` prepends, `-d`/`-W`/`-D` deletions), and judges a path as the kernel filters an
+//! event: the first matching exit rule wins, so a `never` rule on the path or a directory
+//! above it that comes first excludes it, and `-a never,task` turns syscall auditing off
+//! altogether; [`Rules`] says exactly what is modelled. (Reading the kernel's
+//! loaded rules would need `auditctl -l`, a process bulkhead does not spawn; the files are
+//! what survives a reboot.)
+//!
+//! A path that is not audited says why: no rule names it, a `never` rule excludes it, or
+//! the rule that watched it was deleted, naming the rule and the line that did it.
 //!
 //! The [`audit_control!`](crate::audit_control) macro writes a whole control from a
 //! locator of the audited path.
+
+mod line;
+mod rules;
+
+pub use rules::{Coverage, Origin, Rule, Rules};
 
 use crate::facts::Facts;
 use crate::files::Located;
 use crate::{Finding, Target, describe_error};
 
-/// The audit rules of the host, and which files they came from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Rules {
-    /// Paths watched (`-w`, `-F path=`, `-F dir=`), in file order, minus deleted ones.
-    pub watched: Vec<String>,
-    /// The rule files read.
-    pub files: Vec<String>,
-}
-
 impl Rules {
     /// The host's rules (`machine.audit-rules`: audit.rules, then rules.d/*.rules by name,
-    /// parsed once per run by the host); `Err` when the host could not read them.
+    /// read once per run by the host); `Err` when the host could not read them.
     pub fn load(facts: &impl Facts) -> Result<Self, String> {
-        let lines = facts
+        facts
             .audit_rules()
-            .map_err(|err| format!("cannot read the audit rules: {}", describe_error(&err)))?;
-        let mut rules = Rules::default();
-        for line in lines {
-            rules.parse(&line.text);
-            if !rules.files.contains(&line.file) {
-                rules.files.push(line.file);
-            }
-        }
-        Ok(rules)
-    }
-
-    /// Add the rules of one file.
-    pub fn parse(&mut self, text: &str) {
-        for line in text.lines() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let words: Vec<&str> = line.split_whitespace().collect();
-            let mut i = 0;
-            while i < words.len() {
-                match words[i] {
-                    "-w" => {
-                        if let Some(path) = words.get(i + 1) {
-                            self.watched.push(clean(path));
-                        }
-                        i += 2;
-                    }
-                    "-W" => {
-                        if let Some(path) = words.get(i + 1) {
-                            let path = clean(path);
-                            self.watched.retain(|w| *w != path);
-                        }
-                        i += 2;
-                    }
-                    "-F" => {
-                        if let Some(field) = words.get(i + 1)
-                            && let Some(path) = field
-                                .strip_prefix("path=")
-                                .or_else(|| field.strip_prefix("dir="))
-                        {
-                            self.watched.push(clean(path));
-                        }
-                        i += 2;
-                    }
-                    _ => i += 1,
-                }
-            }
-        }
-    }
-
-    /// The rule that covers `path`: a watch on it or on a directory above it.
-    pub fn covering(&self, path: &str) -> Option<&str> {
-        self.watched
-            .iter()
-            .find(|w| {
-                path == w.as_str()
-                    || path
-                        .strip_prefix(w.as_str())
-                        .is_some_and(|rest| rest.starts_with('/') || w.ends_with('/'))
-            })
-            .map(String::as_str)
-    }
-}
-
-/// A watched path without quotes or a trailing slash (but `/` stays `/`).
-fn clean(path: &str) -> String {
-    let path = path.trim_matches(|c| c == '"' || c == '\'');
-    match path.trim_end_matches('/') {
-        "" => "/".to_owned(),
-        trimmed => trimmed.to_owned(),
+            .map(Rules::from_lines)
+            .map_err(|err| format!("cannot read the audit rules: {}", describe_error(&err)))
     }
 }
 
@@ -124,17 +57,52 @@ pub fn judge(facts: &impl Facts, what: &str, located: Located) -> Vec<Finding> {
         .into_iter()
         .map(|path| {
             let target = Target::file(path.as_str());
-            let finding = match rules.covering(&path) {
-                Some(rule) => Finding::pass(
+            let finding = match rules.coverage(&path) {
+                Coverage::Audited(rule) => Finding::pass(
                     target,
-                    format!("{what} {path} is audited (watched through {rule})"),
+                    format!("{what} {path} is audited (watched by {})", rule.origin()),
                 )
-                .with_evidence("watch", rule),
-                None if rules.files.is_empty() => Finding::fail(
+                .with_evidence("rule", rule.origin().to_string()),
+                Coverage::Excluded { by, shadowed } => {
+                    let mut message =
+                        format!("{what} {path} is not audited: excluded by {}", by.origin());
+                    if let Some(watch) = shadowed {
+                        message.push_str(&format!(
+                            ", which comes before {} (the first matching rule wins)",
+                            watch.origin()
+                        ));
+                    }
+                    let finding = Finding::fail(target, message)
+                        .with_evidence("excluded_by", by.origin().to_string());
+                    match shadowed {
+                        Some(watch) => finding.with_evidence("rule", watch.origin().to_string()),
+                        None => finding,
+                    }
+                }
+                Coverage::Disabled(by) => Finding::fail(
+                    target,
+                    format!(
+                        "{what} {path} is not audited: {} turns syscall auditing off for \
+                         every new process, watches included",
+                        by.origin()
+                    ),
+                )
+                .with_evidence("disabled_by", by.origin().to_string()),
+                Coverage::Deleted { rule, by } => Finding::fail(
+                    target,
+                    format!(
+                        "{what} {path} is not audited: {} was deleted by {}",
+                        rule.origin(),
+                        by
+                    ),
+                )
+                .with_evidence("rule", rule.origin().to_string())
+                .with_evidence("deleted_by", by.to_string()),
+                Coverage::Unwatched if rules.files.is_empty() => Finding::fail(
                     target,
                     format!("{what} {path} is not audited: no audit rule files on this host"),
                 ),
-                None => Finding::fail(
+                Coverage::Unwatched => Finding::fail(
                     target,
                     format!("{what} {path} is not audited: no rule watches it"),
                 ),
@@ -189,26 +157,6 @@ mod tests {
     use crate::Status;
     use crate::testing::FakeHost;
 
-    #[rstest::rstest]
-    #[case::watch("-w /usr/bin/dockerd -k docker", "/usr/bin/dockerd", true)]
-    #[case::watch_dir_above("-w /etc/docker -p wa", "/etc/docker/daemon.json", true)]
-    #[case::trailing_slash("-w /var/lib/docker/ -k docker", "/var/lib/docker", true)]
-    #[case::not_a_prefix_of_names("-w /usr/bin/docker -k d", "/usr/bin/dockerd", false)]
-    #[case::syscall_path(
-        "-a always,exit -F path=/usr/bin/runc -F perm=x",
-        "/usr/bin/runc",
-        true
-    )]
-    #[case::syscall_dir("-a exit,always -F dir=/etc/docker -F perm=wa", "/etc/docker/x", true)]
-    #[case::commented("# -w /usr/bin/dockerd -k docker", "/usr/bin/dockerd", false)]
-    #[case::deleted("-w /usr/bin/dockerd\n-W /usr/bin/dockerd", "/usr/bin/dockerd", false)]
-    #[case::other_path("-w /etc/passwd -p wa", "/usr/bin/dockerd", false)]
-    fn rule_coverage(#[case] text: &str, #[case] path: &str, #[case] covered: bool) {
-        let mut rules = Rules::default();
-        rules.parse(text);
-        assert_eq!(rules.covering(path).is_some(), covered, "{rules:?}");
-    }
-
     #[test]
     fn rules_d_and_audit_rules_are_read_and_judged() {
         let located = || Located::Paths(vec!["/usr/bin/dockerd".to_owned()]);
@@ -243,6 +191,85 @@ mod tests {
         assert_eq!(
             judge(&host, "x", Located::Absent("no such file".into()))[0].status,
             Status::Skip
+        );
+    }
+
+    #[test]
+    fn a_path_not_audited_says_which_rule_took_it_out() {
+        let dockerd = || Located::Paths(vec!["/usr/bin/dockerd".to_owned()]);
+        let excluded = FakeHost::new()
+            .file(
+                "/etc/audit/rules.d/10-x.rules",
+                0o640,
+                "-a never,exit -F path=/usr/bin/dockerd\n",
+            )
+            .file(
+                "/etc/audit/rules.d/50-docker.rules",
+                0o640,
+                "-w /usr/bin/dockerd -k docker\n",
+            );
+        let got = &judge(&excluded, "dockerd", dockerd())[0];
+        assert_eq!(got.status, Status::Fail);
+        assert!(
+            got.message.contains(
+                "excluded by `-a never,exit -F path=/usr/bin/dockerd` in \
+                 /etc/audit/rules.d/10-x.rules:1, which comes before \
+                 `-w /usr/bin/dockerd -k docker` in /etc/audit/rules.d/50-docker.rules:1"
+            ),
+            "{}",
+            got.message
+        );
+        assert_eq!(
+            got.evidence("excluded_by"),
+            Some("`-a never,exit -F path=/usr/bin/dockerd` in /etc/audit/rules.d/10-x.rules:1")
+        );
+
+        let deleted = FakeHost::new()
+            .file("/etc/audit/audit.rules", 0o640, "-w /usr/bin/dockerd\n")
+            .file(
+                "/etc/audit/rules.d/audit.rules",
+                0o640,
+                "# reset\n-D\n-b 8192\n",
+            );
+        let got = &judge(&deleted, "dockerd", dockerd())[0];
+        assert_eq!(got.status, Status::Fail);
+        assert!(
+            got.message.ends_with(
+                "`-w /usr/bin/dockerd` in /etc/audit/audit.rules:1 was deleted by `-D` in \
+                 /etc/audit/rules.d/audit.rules:2"
+            ),
+            "{}",
+            got.message
+        );
+        assert_eq!(
+            got.evidence("deleted_by"),
+            Some("`-D` in /etc/audit/rules.d/audit.rules:2")
+        );
+
+        let disabled = FakeHost::new().file(
+            "/etc/audit/rules.d/10-no-audit.rules",
+            0o640,
+            "-D\n-a task,never\n-w /usr/bin/dockerd\n",
+        );
+        let got = &judge(&disabled, "dockerd", dockerd())[0];
+        assert_eq!(got.status, Status::Fail);
+        assert!(
+            got.message
+                .contains("`-a task,never` in /etc/audit/rules.d/10-no-audit.rules:2"),
+            "{}",
+            got.message
+        );
+
+        let watched = FakeHost::new().file(
+            "/etc/audit/rules.d/50-docker.rules",
+            0o640,
+            "-w /usr/bin -p x -k docker\n",
+        );
+        let got = &judge(&watched, "dockerd", dockerd())[0];
+        assert_eq!(got.status, Status::Pass, "{}", got.message);
+        assert_eq!(
+            got.evidence("rule"),
+            Some("`-w /usr/bin -p x -k docker` in /etc/audit/rules.d/50-docker.rules:1")
         );
     }
 }

@@ -28,7 +28,7 @@ pub struct RenderOptions {
     pub aws: Option<asff::Account>,
     /// When the run happened (SARIF invocation, JUnit timestamp, ASFF times).
     pub now: SystemTime,
-    /// The audited machine's name (JUnit `hostname`, ASFF resource ids).
+    /// The audited machine's name (JUnit `hostname`, SARIF `machine`, ASFF ids).
     pub hostname: String,
 }
 
@@ -55,7 +55,10 @@ pub fn render_to(
         ReportFormat::Table => report.write_table(out, opts.color)?,
         ReportFormat::Json => report.write_json(out)?,
         ReportFormat::Sarif => {
-            serde_json::to_writer_pretty(&mut out, &sarif::render(report, opts.now))?;
+            serde_json::to_writer_pretty(
+                &mut out,
+                &sarif::render(report, opts.now, &opts.hostname),
+            )?;
             writeln!(out)?;
         }
         ReportFormat::Junit => junit::write(report, opts, out)?,
@@ -84,9 +87,44 @@ pub fn use_color(to_file: bool) -> bool {
 pub fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
+        .and_then(|h| first_name(&h))
         .unwrap_or_else(|| "localhost".to_owned())
+}
+
+/// The audited machine's name in the reports: `flag` (`--hostname`) when given; else,
+/// when the audited root is not `/`, the first line of its `/etc/hostname` (read under
+/// the root: `root_hostname`), so that a host audited from a container or a pod is
+/// named by its own file and not by the container's random name; else [`hostname`].
+pub fn report_hostname(
+    flag: Option<&str>,
+    root_is_slash: bool,
+    root_hostname: impl FnOnce() -> Option<Vec<u8>>,
+) -> anyhow::Result<String> {
+    if let Some(name) = flag {
+        let trimmed = name.trim();
+        if trimmed.is_empty() || trimmed.chars().any(char::is_control) {
+            bail!(
+                "--hostname {name:?} is not a host name: give a non-empty name without control characters"
+            );
+        }
+        return Ok(trimmed.to_owned());
+    }
+    if !root_is_slash
+        && let Some(name) = root_hostname().and_then(|b| first_name(&String::from_utf8_lossy(&b)))
+    {
+        return Ok(name);
+    }
+    Ok(hostname())
+}
+
+/// The first line of a hostname file that names something: trimmed, not a comment,
+/// without control characters.
+fn first_name(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| !l.chars().any(char::is_control))
+        .map(str::to_owned)
 }
 
 /// The directory `--output FILE` goes into, which must exist: checked before the run so
@@ -294,6 +332,49 @@ mod tests {
         );
         assert!(output_dir(Path::new("/tmp/")).is_err());
         assert_eq!(output_dir(Path::new("r.json")).unwrap(), PathBuf::from("."));
+    }
+
+    #[rstest::rstest]
+    #[case::flag_wins(Some(" prod-7 "), false, Some("other\n"), "prod-7")]
+    #[case::root_file_under_another_root(
+        None,
+        false,
+        Some("# note\n\n  node-3.example \nx\n"),
+        "node-3.example"
+    )]
+    #[case::root_file_ignored_at_slash(None, true, Some("node-3\n"), "@machine")]
+    #[case::empty_root_file_falls_back(None, false, Some(" \n# only a comment\n"), "@machine")]
+    #[case::missing_root_file_falls_back(None, false, None, "@machine")]
+    #[case::control_characters_in_the_file_fall_back(
+        None,
+        false,
+        Some("a\u{1b}[2Jb\n"),
+        "@machine"
+    )]
+    fn the_report_names_the_audited_host(
+        #[case] flag: Option<&str>,
+        #[case] root_is_slash: bool,
+        #[case] file: Option<&str>,
+        #[case] want: &str,
+    ) {
+        let got =
+            report_hostname(flag, root_is_slash, || file.map(|f| f.as_bytes().to_vec())).unwrap();
+        let want = if want == "@machine" {
+            hostname()
+        } else {
+            want.to_owned()
+        };
+        assert_eq!(got, want);
+    }
+
+    #[rstest::rstest]
+    #[case::empty("")]
+    #[case::blank("  ")]
+    #[case::escape("web\u{1b}[31m")]
+    #[case::newline("a\nb")]
+    fn a_bad_hostname_flag_is_refused(#[case] flag: &str) {
+        let err = report_hostname(Some(flag), true, || None).unwrap_err();
+        assert!(err.to_string().contains("--hostname"), "{err}");
     }
 }
 

@@ -24,8 +24,8 @@ use crate::report::{ControlEntry, Report, ResultEntry};
 
 use super::truncate;
 
-/// The SARIF log of `report`, finished at `now`.
-pub fn render(report: &Report, now: std::time::SystemTime) -> Value {
+/// The SARIF log of `report`, finished at `now` on the machine named `machine`.
+pub fn render(report: &Report, now: std::time::SystemTime, machine: &str) -> Value {
     let rules: Vec<Value> = report.controls.iter().map(rule).collect();
     let index_of = |id: &str| report.controls.iter().position(|c| c.id == id);
     let mut results = Vec::new();
@@ -69,6 +69,7 @@ pub fn render(report: &Report, now: std::time::SystemTime) -> Value {
             "invocations": [{
                 "executionSuccessful": s.error == 0,
                 "endTimeUtc": super::rfc3339(now),
+                "machine": machine,
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
@@ -274,7 +275,7 @@ mod tests {
 
     #[test]
     fn one_rule_per_control_with_help_and_severity() {
-        let v = render(&sample(), std::time::UNIX_EPOCH);
+        let v = render(&sample(), std::time::UNIX_EPOCH, "web-01");
         let rules = run_of(&v)["tool"]["driver"]["rules"].as_array().unwrap();
         assert_eq!(rules.len(), 2);
         let tls = &rules[0];
@@ -295,7 +296,7 @@ mod tests {
 
     #[test]
     fn only_fail_and_warn_are_results_the_rest_is_counted_or_noted() {
-        let v = render(&sample(), std::time::UNIX_EPOCH);
+        let v = render(&sample(), std::time::UNIX_EPOCH, "web-01");
         let run = run_of(&v);
         let statuses: Vec<&str> = run["results"]
             .as_array()
@@ -310,6 +311,7 @@ mod tests {
         let levels: Vec<&str> = notes.iter().map(|n| n["level"].as_str().unwrap()).collect();
         assert_eq!(levels, ["note", "error"]);
         assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+        assert_eq!(run["invocations"][0]["machine"], "web-01");
         assert_eq!(run["properties"]["summary"]["pass"], 1);
     }
 
@@ -333,7 +335,7 @@ mod tests {
 
     #[test]
     fn active_waivers_are_suppressions_expired_ones_are_not() {
-        let v = render(&sample(), std::time::UNIX_EPOCH);
+        let v = render(&sample(), std::time::UNIX_EPOCH, "web-01");
         let results = run_of(&v)["results"].as_array().unwrap();
         let waived = &results[1];
         assert_eq!(waived["suppressions"][0]["status"], "accepted");
