@@ -404,7 +404,7 @@ fn asff_over_a_hundred_findings_is_valid_in_batches_of_a_hundred() {
     let template = report.results[4].clone();
     report.results = (0..250)
         .map(|i| ResultEntry {
-            target: format!("container:c{i}"),
+            target: format!("container:c{i}").into(),
             ..template.clone()
         })
         .collect();

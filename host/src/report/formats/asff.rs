@@ -109,7 +109,7 @@ pub fn render(
         .results
         .iter()
         .map(|r| {
-            let control = report.controls.iter().find(|c| c.id == r.control);
+            let control = report.controls.iter().find(|c| *c.id == *r.control);
             finding(report, r, control, account, hostname, &now)
         })
         .collect()
@@ -354,7 +354,7 @@ mod tests {
     #[test]
     fn overlong_ids_are_hashed_within_the_limit() {
         let mut r = sample().results[0].clone();
-        r.target = format!("file:/{}", "a".repeat(600));
+        r.target = format!("file:/{}", "a".repeat(600)).into();
         let id = finding_id("web-01", &r);
         assert!(id.len() <= 512 && id.contains("sha256:"), "{id}");
     }

@@ -21,7 +21,7 @@ use super::xml::{attr, text};
 pub fn write(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let mut ids: Vec<&str> = report.controls.iter().map(|c| c.id.as_str()).collect();
     for r in &report.results {
-        if !ids.contains(&r.control.as_str()) {
+        if !ids.contains(&&*r.control) {
             ids.push(&r.control);
         }
     }
@@ -44,7 +44,7 @@ pub fn write(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::
     let timestamp = timestamp.get(..19).unwrap_or(&timestamp);
     for id in ids {
         let control = report.controls.iter().find(|c| c.id == id);
-        let mine: Vec<&Case<'_>> = cases.iter().filter(|c| c.result.control == id).collect();
+        let mine: Vec<&Case<'_>> = cases.iter().filter(|c| *c.result.control == *id).collect();
         writeln!(
             out,
             r#"  <testsuite name="{}" tests="{}" failures="{}" errors="{}" skipped="{}" time="{}" timestamp="{}" hostname="{}">"#,
