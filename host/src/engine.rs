@@ -171,17 +171,22 @@ impl Engine {
             .collect()
     }
 
-    /// The run's daemon paths, if any selected control declared `dockerd-config`.
-    pub fn dockerd_paths(&self) -> Vec<String> {
-        if self
-            .selected
-            .iter()
-            .any(|c| scope::needs_dockerd_paths(&c.meta.reads))
-        {
-            scope::dockerd_paths(self.runner().run())
-        } else {
-            Vec::new()
+    /// The run's daemon paths, if any selected control declared `dockerd-config`: what
+    /// the daemons' command lines and configuration name, and the data root the first
+    /// daemon reports (asked only then, and only when a selected control asks a daemon
+    /// anything).
+    pub async fn dockerd_paths(&self) -> Vec<String> {
+        let wanted = |c: &&Arc<Control>| scope::needs_dockerd_paths(&c.meta.reads);
+        if !self.selected.iter().any(|c| wanted(&c)) {
+            return Vec::new();
         }
+        let run = self.runner().run();
+        let paths = scope::dockerd_paths(run);
+        if !self.selected.iter().filter(wanted).any(|c| c.uses_docker()) {
+            return paths;
+        }
+        let info = run.docker.info().await.ok();
+        scope::with_info(run, paths, info.as_deref())
     }
 
     /// Audit every selected control against the first daemon, concurrently, file reads
@@ -197,7 +202,7 @@ impl Engine {
     /// several, as `Engine::audit_daemons` says.
     pub async fn audit_into(&self, report: &mut Report) -> anyhow::Result<()> {
         if self.daemons.len() == 1 {
-            let outcomes = self.audit(&self.dockerd_paths()).await?;
+            let outcomes = self.audit(&self.dockerd_paths().await).await?;
             for (control, outcome) in self.selected.iter().zip(outcomes) {
                 report.add_run(control, outcome);
             }
@@ -231,7 +236,7 @@ impl Engine {
     /// processes runs only against daemons on this machine (unix sockets): a remote
     /// daemon's files are not under `--root`.
     async fn audit_daemons(&self, report: &mut Report) -> anyhow::Result<()> {
-        let paths = self.dockerd_paths();
+        let paths = self.dockerd_paths().await;
         let once: Vec<Arc<Control>> = self
             .selected
             .iter()

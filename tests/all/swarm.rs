@@ -1,103 +1,29 @@
 //! The swarm items (CIS 5.1 and 7.x) against a real swarm.
 //!
 //! The shared test daemon must never enter swarm mode (every other test reads it), so this
-//! test starts a second dockerd of its own (data root, exec root and socket in a temporary
-//! directory, a bridge interface of its own, no iptables), puts it in swarm mode, and audits
-//! it with `--docker-host`. Its swarm listens on this machine, so 7.2 reads the real `/proc`.
-//!
-//! Not `--bridge none`: a dockerd started that way deletes `docker0`, the shared daemon's
-//! bridge, on its way up.
+//! test starts a second dockerd of its own ([`OwnDaemon`]), puts it in swarm mode, and
+//! audits it with `--docker-host`. Its swarm listens on this machine, so 7.2 reads the real
+//! `/proc`.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::own_daemon::OwnDaemon;
 use crate::support::{LABEL, run};
 
-/// A dockerd of the test's own; stopped (its swarm left, its interfaces removed) when
-/// dropped.
-struct SwarmDaemon {
-    dir: tempfile::TempDir,
-    child: Child,
-    url: String,
-    bridge: String,
-}
+/// A dockerd of the test's own in swarm mode; its swarm left when dropped.
+struct SwarmDaemon(OwnDaemon);
 
-/// Run `ip` with `args`, panicking with its output on failure.
-fn ip(args: &[&str]) {
-    let out = Command::new("ip")
-        .args(args)
-        .output()
-        .expect("cannot run ip (install iproute2)");
-    assert!(
-        out.status.success(),
-        "ip {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+impl std::ops::Deref for SwarmDaemon {
+    type Target = OwnDaemon;
+    fn deref(&self) -> &OwnDaemon {
+        &self.0
+    }
 }
 
 impl SwarmDaemon {
     fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = |name: &str| dir.path().join(name);
-        let socket = path("docker.sock");
-        let url = format!("unix://{}", socket.display());
-        let log = std::fs::File::create(path("dockerd.log")).unwrap();
-        // Interface names are at most 15 bytes.
-        let bridge = format!("bhsw{}", std::process::id() % 100_000);
-        let _ = Command::new("ip").args(["link", "del", &bridge]).output();
-        ip(&["link", "add", &bridge, "type", "bridge"]);
-        let child = Command::new("dockerd")
-            .arg("--data-root")
-            .arg(path("data"))
-            .arg("--exec-root")
-            .arg(path("exec"))
-            .arg("--pidfile")
-            .arg(path("dockerd.pid"))
-            .args(["-H", &url, "--bridge", &bridge, "--iptables=false"])
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("these tests start a second dockerd: install docker.io");
-        let daemon = SwarmDaemon {
-            dir,
-            child,
-            url,
-            bridge,
-        };
-        let start = Instant::now();
-        while !daemon.try_docker(&["info"]).status.success() {
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "the second dockerd did not answer within 60 s:\n{}",
-                daemon.log()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        daemon
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("dockerd.log")).unwrap_or_default()
-    }
-
-    fn try_docker(&self, args: &[&str]) -> std::process::Output {
-        Command::new("docker")
-            .args(["-H", &self.url])
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("cannot run the docker CLI")
-    }
-
-    fn docker(&self, args: &[&str]) -> String {
-        let out = self.try_docker(args);
-        assert!(
-            out.status.success(),
-            "docker {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        SwarmDaemon(OwnDaemon::start("sw"))
     }
 
     /// Leave any swarm, then start one listening on `listen` (`HOST:PORT`).
@@ -170,24 +96,6 @@ impl Drop for SwarmDaemon {
         let _ = self.try_docker(&["swarm", "leave", "--force"]);
         // The swarm made this bridge interface; it outlives the daemon unless removed.
         let _ = self.try_docker(&["network", "rm", "docker_gwbridge"]);
-        // SIGTERM: dockerd stops the containerd it started; SIGKILL would orphan it.
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-        let _ = Command::new("ip")
-            .args(["link", "del", &self.bridge])
-            .output();
     }
 }
 

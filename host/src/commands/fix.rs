@@ -77,7 +77,7 @@ pub async fn fix(args: &FixArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     let settings = Settings::with_config(&args.sel, config, audit_only)?;
     let s = Engine::load(settings, mode, format == Format::Table).await?;
     // Computed once: the audit and every remediate call share the same read scope.
-    let dockerd_paths = s.dockerd_paths();
+    let dockerd_paths = s.dockerd_paths().await;
     let outcomes = s.audit(&dockerd_paths).await?;
 
     let mut fixes = Vec::new();
@@ -278,7 +278,7 @@ async fn reaudit(s: &Engine, fixes: &[Fixed]) -> anyhow::Result<Vec<ResultEntry>
     // Said once already, when the command began.
     settings.warnings.clear();
     let fresh = Engine::load(settings, Mode::Audit, s.progress()).await?;
-    let outcomes = fresh.audit(&fresh.dockerd_paths()).await?;
+    let outcomes = fresh.audit(&fresh.dockerd_paths().await).await?;
     let mut report = crate::report::Report::new(
         "audit",
         fresh.root().to_owned(),
@@ -293,7 +293,7 @@ async fn reaudit(s: &Engine, fixes: &[Fixed]) -> anyhow::Result<Vec<ResultEntry>
         .filter(|r| {
             touched
                 .iter()
-                .any(|f| f.control == r.control && f.target == r.target)
+                .any(|f| *f.control == *r.control && *f.target == *r.target)
         })
         .collect())
 }

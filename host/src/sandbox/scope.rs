@@ -66,28 +66,68 @@ pub fn scope_for(reads: &[String], dockerd_paths: &[String]) -> ReadScope {
     ReadScope::new(prefixes, exact)
 }
 
-/// The daemon's configuration files and every absolute path named on its command lines
-/// or in those files, each also as the path it resolves to under the root.
+/// Where dockerd keeps its run-time state unless `--exec-root` says otherwise.
+const DEFAULT_EXEC_ROOT: &str = "/var/run/docker";
+
+/// The daemon's configuration files, every absolute path named on its command lines or
+/// in those files, and the containerd socket each daemon starts under its exec root
+/// (`<exec-root>/containerd/containerd.sock`, which nothing names), each also as the path
+/// it resolves to under the root. See also [`with_info`].
 pub fn dockerd_paths(run: &RunContext) -> Vec<String> {
     let processes = run.proc.dockerd().unwrap_or_default();
     let mut named = BTreeSet::new();
-    let mut configs = BTreeSet::new();
+    let mut configs = Vec::new();
     for process in &processes {
         let args = process.args.get(1..).unwrap_or_default();
         named.extend(args.iter().filter_map(|arg| path_in_arg(arg)));
-        configs.insert(config_file(args).unwrap_or_else(|| DEFAULT_DAEMON_JSON.to_owned()));
+        let config =
+            flag_value(args, "config-file").unwrap_or_else(|| DEFAULT_DAEMON_JSON.to_owned());
+        configs.push((config, flag_value(args, "exec-root")));
     }
     if processes.is_empty() {
-        configs.insert(DEFAULT_DAEMON_JSON.to_owned());
+        configs.push((DEFAULT_DAEMON_JSON.to_owned(), None));
     }
-    for config in &configs {
-        if let Ok(bytes) = run.fs.read_small_file(config)
-            && let Ok(json) = serde_json::from_slice::<Value>(&bytes)
-        {
-            collect_paths(&json, &mut named);
+    for (config, exec_root) in &configs {
+        let json = run
+            .fs
+            .read_small_file(config)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok());
+        if let Some(json) = &json {
+            collect_paths(json, &mut named);
         }
+        let exec_root = exec_root
+            .clone()
+            .or_else(|| json.as_ref()?.get("exec-root")?.as_str().map(str::to_owned))
+            .unwrap_or_else(|| DEFAULT_EXEC_ROOT.to_owned());
+        if let Some(exec_root) = as_path(&exec_root) {
+            named.insert(format!(
+                "{}/containerd/containerd.sock",
+                exec_root.trim_end_matches('/')
+            ));
+        }
+        named.insert(config.clone());
     }
-    named.extend(configs);
+    resolved(run, named)
+}
+
+/// `paths` plus the data root the daemon itself reports (`DockerRootDir` of `docker
+/// info`, e.g. a rootless daemon's `~/.local/share/docker`, named on no command line),
+/// when it is absolute.
+pub fn with_info(run: &RunContext, mut paths: Vec<String>, info: Option<&str>) -> Vec<String> {
+    let root = info
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .and_then(|doc| doc.get("DockerRootDir")?.as_str().map(str::to_owned));
+    if let Some(root) = root.as_deref().and_then(as_path) {
+        paths.extend(resolved(run, BTreeSet::from([root])));
+        paths.sort();
+        paths.dedup();
+    }
+    paths
+}
+
+/// Each of `named`, normalised, and the path it resolves to under the root.
+fn resolved(run: &RunContext, named: BTreeSet<String>) -> Vec<String> {
     let mut out = BTreeSet::new();
     for path in named {
         let Ok(path) = normalize(&path) else { continue };
@@ -99,8 +139,9 @@ pub fn dockerd_paths(run: &RunContext) -> Vec<String> {
     out.into_iter().collect()
 }
 
-/// The value of `--config-file` (either form, one or two dashes), last one wins.
-fn config_file(args: &[String]) -> Option<String> {
+/// The value of flag `--name` (either form, one or two dashes, `=` or a separate
+/// argument), the last one winning; none after `--`.
+fn flag_value(args: &[String], name: &str) -> Option<String> {
     let mut found = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -108,9 +149,12 @@ fn config_file(args: &[String]) -> Option<String> {
             break;
         }
         let flag = arg.trim_start_matches('-');
-        if flag == "config-file" {
+        if !arg.starts_with('-') {
+            continue;
+        }
+        if flag == name {
             found = iter.next().map(|v| unquote(v).to_owned());
-        } else if let Some(value) = flag.strip_prefix("config-file=") {
+        } else if let Some(value) = flag.strip_prefix(name).and_then(|v| v.strip_prefix('=')) {
             found = Some(unquote(value).to_owned());
         }
     }
@@ -163,7 +207,16 @@ mod tests {
     #[case::after_double_dash("-- --config-file /a.json", None)]
     #[case::absent("-H fd://", None)]
     fn config_file_flag(#[case] line: &str, #[case] expected: Option<&str>) {
-        assert_eq!(config_file(&args(line)).as_deref(), expected);
+        assert_eq!(flag_value(&args(line), "config-file").as_deref(), expected);
+    }
+
+    #[rstest::rstest]
+    #[case::separate("--exec-root /srv/exec", Some("/srv/exec"))]
+    #[case::equals("--exec-root=/srv/exec/", Some("/srv/exec/"))]
+    #[case::a_longer_flag_is_another("--exec-root-opt=/x", None)]
+    #[case::a_value_is_not_a_flag("--label exec-root=/x", None)]
+    fn exec_root_flag(#[case] line: &str, #[case] expected: Option<&str>) {
+        assert_eq!(flag_value(&args(line), "exec-root").as_deref(), expected);
     }
 
     #[rstest::rstest]

@@ -1,7 +1,11 @@
 //! # `audit-containerd-sock`: CIS Docker Benchmark v1.6.0 1.1.8
 //!
 //! ### What it checks
-//! Auditing is configured for `/run/containerd/containerd.sock`: an audit rule in
+//! Auditing is configured for the containerd socket each daemon uses: `--containerd` or
+//! `"containerd"` in its configuration; else a system containerd's
+//! `/run/containerd/containerd.sock` when it exists; else the containerd dockerd starts
+//! itself, at `<exec-root>/containerd/containerd.sock` (exec root default
+//! `/var/run/docker`). An audit rule in
 //! `/etc/audit/audit.rules` or `/etc/audit/rules.d/*.rules` watches it (`-w PATH`, `-F
 //! path=`/`-F dir=`), or a directory above it. Skips when it does not exist on this host.
 //!
@@ -23,12 +27,17 @@ bulkhead_sdk::audit_control! {
     id: "audit-containerd-sock",
     cis: "1.1.8",
     title: "Auditing is configured for containerd's socket",
-    description: "An audit rule watches `/run/containerd/containerd.sock`.",
+    description: "An audit rule watches containerd's socket (`/run/containerd/containerd.sock`, or the one dockerd is configured with or starts).",
     rationale: "Whoever reaches containerd's socket runs containers without Docker's checks.",
     what: "containerd's socket",
     severity: Low,
-    reads: ["/run/containerd/containerd.sock"],
-    locate: |facts| locate::path(facts, "/run/containerd/containerd.sock", "containerd's socket"),
+    reads: [
+        "/run/containerd/containerd.sock",
+        "/var/run/docker/containerd/containerd.sock",
+        "/run/docker/containerd/containerd.sock",
+        "dockerd-config",
+    ],
+    locate: |facts| locate::existing(facts, locate::containerd_sockets(facts), "containerd's socket"),
 }
 
 #[cfg(test)]
@@ -50,6 +59,38 @@ mod tests {
             "-w /run/containerd/containerd.sock -k docker\n",
         );
         assert_eq!(statuses(&host), [Status::Pass]);
+    }
+
+    #[rstest::rstest]
+    #[case::managed_by_dockerd("dockerd", "/var/run/docker/containerd/containerd.sock")]
+    #[case::managed_under_a_relocated_exec_root(
+        "dockerd --exec-root /srv/exec26",
+        "/srv/exec26/containerd/containerd.sock"
+    )]
+    #[case::named_by_flag("dockerd --containerd unix:///opt/ctr/ctr.sock", "/opt/ctr/ctr.sock")]
+    fn the_socket_dockerd_uses_is_the_one_judged(#[case] line: &str, #[case] socket: &str) {
+        let host = FakeHost::new().dockerd(812, line).file(socket, 0o660, "x");
+        let found = super::audit(&host);
+        assert_eq!(testing::statuses(&found), [Status::Fail]);
+        assert!(found[0].message.contains(socket), "{}", found[0].message);
+        let rule = format!("-w {socket} -k docker\n");
+        let host = host.file("/etc/audit/rules.d/docker.rules", 0o640, &rule);
+        assert_eq!(statuses(&host), [Status::Pass]);
+    }
+
+    #[test]
+    fn a_system_containerd_is_preferred_to_a_missing_managed_one() {
+        let host = FakeHost::new().dockerd(812, "dockerd").file(
+            "/run/containerd/containerd.sock",
+            0o660,
+            "x",
+        );
+        let found = super::audit(&host);
+        assert!(
+            found[0].message.contains("/run/containerd/containerd.sock"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]

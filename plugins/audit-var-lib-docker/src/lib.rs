@@ -1,7 +1,9 @@
 //! # `audit-var-lib-docker`: CIS Docker Benchmark v1.6.0 1.1.5
 //!
 //! ### What it checks
-//! Auditing is configured for `/var/lib/docker`: an audit rule in `/etc/audit/audit.rules`
+//! Auditing is configured for each daemon's data directory (`--data-root` or `"data-root"`,
+//! else `DockerRootDir` from `docker info`, else `/var/lib/docker`): an audit rule in
+//! `/etc/audit/audit.rules`
 //! or `/etc/audit/rules.d/*.rules` watches it (`-w PATH`, `-F path=`/`-F dir=`), or a
 //! directory above it. Skips when it does not exist on this host.
 //!
@@ -22,12 +24,12 @@ bulkhead_sdk::audit_control! {
     id: "audit-var-lib-docker",
     cis: "1.1.5",
     title: "Auditing is configured for Docker's data directory",
-    description: "An audit rule watches `/var/lib/docker`.",
+    description: "An audit rule watches Docker's data directory (`--data-root`, default `/var/lib/docker`).",
     rationale: "It holds every image layer, container filesystem and volume: tampering there changes what containers run and read.",
     what: "Docker's data directory",
     severity: Low,
-    reads: ["/var/lib/docker"],
-    locate: |facts| locate::path(facts, "/var/lib/docker", "Docker's data directory"),
+    reads: ["/var/lib/docker", "dockerd-config"],
+    locate: |facts| locate::existing(facts, locate::data_roots(facts), "Docker's data directory"),
 }
 
 #[cfg(test)]
@@ -47,6 +49,32 @@ mod tests {
             "/etc/audit/rules.d/docker.rules",
             0o640,
             "-w /var/lib/docker -k docker\n",
+        );
+        assert_eq!(statuses(&host), [Status::Pass]);
+    }
+
+    #[test]
+    fn a_relocated_data_root_is_the_path_judged() {
+        let host = FakeHost::new()
+            .dir("/var/lib/docker", 0o755)
+            .dir("/srv/docker26", 0o755)
+            .dockerd(812, "dockerd --data-root /srv/docker26")
+            .file(
+                "/etc/audit/rules.d/docker.rules",
+                0o640,
+                "-w /var/lib/docker -k docker\n",
+            );
+        let found = super::audit(&host);
+        assert_eq!(testing::statuses(&found), [Status::Fail]);
+        assert!(
+            found[0].message.contains("/srv/docker26"),
+            "{}",
+            found[0].message
+        );
+        let host = host.file(
+            "/etc/audit/rules.d/docker26.rules",
+            0o640,
+            "-w /srv/docker26 -k docker\n",
         );
         assert_eq!(statuses(&host), [Status::Pass]);
     }

@@ -1,12 +1,13 @@
 //! # `docker-data-partition`: CIS Docker Benchmark v1.6.0 1.1.1
 //!
 //! ### What it checks
-//! Docker's data directory (`DockerRootDir` from `docker info`, else `/var/lib/docker`) is
-//! a mount point of its own, from the host's mount table (`machine.mounts`: the init
+//! Each daemon's data directory (`--data-root` or `"data-root"` in its configuration, else
+//! `/var/lib/docker`; and `DockerRootDir` from `docker info` when it is another) is a mount
+//! point of its own, from the host's mount table (`machine.mounts`: the init
 //! process's `mountinfo` under `--proc`, so a host audited from a container with its
 //! `/proc` at `/host/proc` is judged by its own table). Being on a separate
 //! `/var` partition is not enough: the benchmark asks for the data directory itself.
-//! Skips when the data directory does not exist.
+//! Skips when no data directory exists.
 //!
 //! ### Why it matters
 //! See the `rationale` in the metadata below: it is written once, there, and reports carry it.
@@ -19,30 +20,35 @@
 //! A host whose mount table has only `/` gives `fail`: `Docker's data directory
 //! /var/lib/docker is on the filesystem mounted at /, not a partition of its own`.
 
+use bulkhead_sdk::files::locate::{self, DEFAULT_DATA_ROOT};
 use bulkhead_sdk::{Error, Facts, Finding, Target, describe_error};
 
-/// Where Docker keeps its data unless `--data-root` says otherwise.
-const DEFAULT_ROOT: &str = "/var/lib/docker";
 /// Where the mount table comes from, as evidence says.
 const MOUNT_TABLE: &str = "machine.mounts (/proc/1/mountinfo)";
 
-/// Judge the host.
+/// Judge the host: each daemon's data directory.
 pub fn audit(facts: &impl Facts) -> Vec<Finding> {
-    let root = data_root(facts);
-    match facts.stat(&root) {
-        Ok(_) => {}
-        Err(Error::NotFound) => {
-            return vec![Finding::skip(
-                Target::Host,
-                format!("Docker's data directory {root} does not exist"),
-            )];
+    let mut roots = Vec::new();
+    for root in locate::data_roots(facts) {
+        match facts.stat(&root) {
+            Ok(_) => roots.push(root),
+            Err(Error::NotFound) => {}
+            Err(err) => {
+                return vec![Finding::error(
+                    Target::Host,
+                    format!("cannot stat {root}: {}", describe_error(&err)),
+                )];
+            }
         }
-        Err(err) => {
-            return vec![Finding::error(
-                Target::Host,
-                format!("cannot stat {root}: {}", describe_error(&err)),
-            )];
-        }
+    }
+    if roots.is_empty() {
+        return vec![Finding::skip(
+            Target::Host,
+            format!(
+                "Docker's data directory {} does not exist",
+                locate::data_roots(facts).join(", ")
+            ),
+        )];
     }
     let points: Vec<String> = match facts.mounts() {
         Ok(mounts) => mounts.into_iter().map(|m| m.mount_point).collect(),
@@ -53,8 +59,13 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
             )];
         }
     };
-    let target = Target::file(root.as_str());
-    let finding = match enclosing(&points, &root) {
+    roots.iter().map(|root| judge(&points, root)).collect()
+}
+
+/// Whether the data directory `root` is a mount point of its own in `points`.
+fn judge(points: &[String], root: &str) -> Finding {
+    let target = Target::file(root);
+    let finding = match enclosing(points, root) {
         Some(point) if point == root => Finding::pass(
             target,
             format!("Docker's data directory {root} is a mount point of its own"),
@@ -69,18 +80,7 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
         .with_evidence("mounted_at", point),
         None => Finding::error(target, "the mount table lists no mount points"),
     };
-    vec![finding.with_evidence("mount_table", MOUNT_TABLE)]
-}
-
-/// `DockerRootDir` from `docker info`, else the default.
-fn data_root(facts: &impl Facts) -> String {
-    facts
-        .info()
-        .ok()
-        .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
-        .and_then(|doc| doc["DockerRootDir"].as_str().map(str::to_owned))
-        .filter(|dir| dir.starts_with('/'))
-        .unwrap_or_else(|| DEFAULT_ROOT.to_owned())
+    finding.with_evidence("mount_table", MOUNT_TABLE)
 }
 
 /// The longest mount point that is `path` or a directory above it.
@@ -101,12 +101,12 @@ fn enclosing<'a>(points: &'a [String], path: &str) -> Option<&'a str> {
 bulkhead_sdk::cis_control! {
     id: "docker-data-partition",
     title: "Docker's data directory is a separate partition",
-    description: "Docker's data directory (DockerRootDir, default /var/lib/docker) is a mount point of its own.",
+    description: "Each daemon's data directory (--data-root, DockerRootDir, default /var/lib/docker) is a mount point of its own.",
     rationale: "Images, layers and logs can fill the root filesystem and stop the host.",
     remediation: "Mount a dedicated partition or logical volume at the data directory (via /etc/fstab).",
     severity: Medium,
     cis: "1.1.1",
-    reads: [DEFAULT_ROOT],
+    reads: [DEFAULT_DATA_ROOT, "dockerd-config"],
     remediate: |target| {
         Err(Error::Invalid(format!(
             "partitions are changed by hand; nothing to fix automatically for {target}"
@@ -157,6 +157,44 @@ mod tests {
     fn a_prefix_of_letters_is_not_a_parent() {
         let points = vec!["/".to_owned(), "/var/lib/dock".to_owned()];
         assert_eq!(enclosing(&points, "/var/lib/docker"), Some("/"));
+    }
+
+    #[test]
+    fn a_relocated_data_root_is_the_one_judged() {
+        let host = FakeHost::new()
+            .dir("/srv/docker26", 0o710)
+            .dockerd(812, "dockerd --data-root /srv/docker26/")
+            .mount(mount("/"))
+            .mount(mount("/srv/docker26"));
+        let found = audit(&host);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].status, Status::Pass, "{}", found[0].message);
+        assert_eq!(found[0].target, Target::file("/srv/docker26"));
+        // The same from daemon.json, and the default no longer judged.
+        let host = FakeHost::new()
+            .dir("/var/lib/docker", 0o710)
+            .dir("/data/docker", 0o710)
+            .file(
+                "/etc/docker/daemon.json",
+                0o644,
+                r#"{"data-root": "/data/docker"}"#,
+            )
+            .mount(mount("/"));
+        let found = audit(&host);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].target, Target::file("/data/docker"));
+        assert_eq!(found[0].status, Status::Fail);
+    }
+
+    #[test]
+    fn the_data_root_the_daemon_reports_is_judged_too() {
+        let host = FakeHost::new()
+            .dir("/home/u/.local/share/docker", 0o710)
+            .info_json(r#"{"DockerRootDir": "/home/u/.local/share/docker"}"#)
+            .mount(mount("/"));
+        let found = audit(&host);
+        let targets: Vec<&Target> = found.iter().map(|f| &f.target).collect();
+        assert_eq!(targets, [&Target::file("/home/u/.local/share/docker")]);
     }
 
     #[test]

@@ -24,6 +24,101 @@ pub fn path(facts: &impl Facts, path: &str, what: &str) -> Located {
     }
 }
 
+/// Where Docker keeps its data unless `--data-root` says otherwise.
+pub const DEFAULT_DATA_ROOT: &str = "/var/lib/docker";
+/// Where dockerd keeps its run-time state unless `--exec-root` says otherwise.
+pub const DEFAULT_EXEC_ROOT: &str = "/var/run/docker";
+/// Where a containerd installed on its own listens unless configured otherwise.
+pub const SYSTEM_CONTAINERD_SOCKET: &str = "/run/containerd/containerd.sock";
+
+/// The daemons' data directories, once each: for each daemon, `--data-root` or
+/// `"data-root"` in its configuration, else [`DEFAULT_DATA_ROOT`]; and `DockerRootDir`
+/// from `docker info`, the audited daemon's own answer, when that is none of them (a
+/// rootless daemon's `~/.local/share/docker`, named on no command line). A control that
+/// reads these declares the `dockerd-config` read set, which grants them.
+pub fn data_roots(facts: &impl Facts) -> Vec<String> {
+    let mut roots: Vec<String> = Vec::new();
+    let mut add = |root: &str| {
+        let root = trim_slash(root);
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    };
+    for daemon in scan_daemons(facts).daemons {
+        match daemon.string("data-root", "data-root") {
+            Some(set) => add(&absolute_from_root(&set.value)),
+            None => add(DEFAULT_DATA_ROOT),
+        }
+    }
+    let reported = facts
+        .info()
+        .ok()
+        .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
+        .and_then(|doc| doc["DockerRootDir"].as_str().map(str::to_owned))
+        .filter(|dir| dir.starts_with('/'));
+    if let Some(dir) = reported {
+        add(&dir);
+    }
+    roots
+}
+
+/// The containerd socket each daemon talks to, once each: `--containerd` or
+/// `"containerd"` in its configuration; else the system containerd's
+/// [`SYSTEM_CONTAINERD_SOCKET`] when it exists (dockerd uses a running system containerd);
+/// else the one dockerd starts itself, under its exec root
+/// (`<exec-root>/containerd/containerd.sock`, exec root from `--exec-root` or
+/// `"exec-root"`, default [`DEFAULT_EXEC_ROOT`]).
+pub fn containerd_sockets(facts: &impl Facts) -> Vec<String> {
+    let system = facts.lstat(SYSTEM_CONTAINERD_SOCKET).is_ok();
+    let mut sockets: Vec<String> = Vec::new();
+    for daemon in scan_daemons(facts).daemons {
+        let socket = match daemon.string("containerd", "containerd") {
+            Some(set) => {
+                let value = set.value.strip_prefix("unix://").unwrap_or(&set.value);
+                absolute_from_root(value)
+            }
+            None if system => SYSTEM_CONTAINERD_SOCKET.to_owned(),
+            None => {
+                let exec_root = daemon.string("exec-root", "exec-root").map_or_else(
+                    || DEFAULT_EXEC_ROOT.to_owned(),
+                    |set| absolute_from_root(&set.value),
+                );
+                format!("{}/containerd/containerd.sock", trim_slash(&exec_root))
+            }
+        };
+        if !sockets.contains(&socket) {
+            sockets.push(socket);
+        }
+    }
+    sockets
+}
+
+/// `path` without trailing slashes (`/` stays `/`).
+fn trim_slash(path: &str) -> String {
+    match path.trim_end_matches('/') {
+        "" => "/".to_owned(),
+        trimmed => trimmed.to_owned(),
+    }
+}
+
+/// Those of `paths` that exist: `Absent` naming them all when none does.
+pub fn existing(facts: &impl Facts, paths: Vec<String>, what: &str) -> Located {
+    let mut found = Vec::new();
+    for path in &paths {
+        match facts.lstat(path) {
+            Ok(_) => found.push(path.clone()),
+            Err(Error::NotFound) => {}
+            Err(err) => {
+                return Located::Failed(format!("cannot stat {path}: {}", describe_error(&err)));
+            }
+        }
+    }
+    if found.is_empty() {
+        return Located::Absent(format!("{what} {} does not exist", paths.join(", ")));
+    }
+    Located::Paths(found)
+}
+
 /// The first of several candidate paths that exists.
 pub fn first_of(facts: &impl Facts, paths: &[&str], what: &str) -> Located {
     for candidate in paths {
