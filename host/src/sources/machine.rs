@@ -221,16 +221,17 @@ pub(crate) fn unescape_octal(field: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The rules of `/etc/audit/audit.rules`, then of `/etc/audit/rules.d/*.rules` by name.
+/// The rules of `/etc/audit/audit.rules`, then of `/etc/audit/rules.d/*.rules` in the
+/// order augenrules reads them: natural (version) order, so `9-x.rules` before
+/// `10-x.rules` (`sort -V` in augenrules, `ls -1v` before it).
 pub(crate) fn read_audit_rules(fs: &FsCtx) -> Result<Vec<AuditRule>, WitError> {
     let mut files = vec!["/etc/audit/audit.rules".to_owned()];
     match fs.list_dir("/etc/audit/rules.d") {
-        Ok(names) => files.extend(
-            names
-                .into_iter()
-                .filter(|n| n.ends_with(".rules"))
-                .map(|n| format!("/etc/audit/rules.d/{n}")),
-        ),
+        Ok(mut names) => {
+            names.retain(|n| n.ends_with(".rules"));
+            names.sort_by(|a, b| natural_order(a, b));
+            files.extend(names.into_iter().map(|n| format!("/etc/audit/rules.d/{n}")));
+        }
         Err(WitError::NotFound) => {}
         Err(e) => return Err(e),
     }
@@ -317,6 +318,35 @@ pub(crate) fn parse_socket_line(protocol: &str, line: &str) -> Option<Listener> 
     })
 }
 
+/// `a` against `b` with runs of digits compared as numbers (`9` < `10` < `010a`), the
+/// rest byte by byte; names equal as numbers fall back to their bytes.
+fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    let digits = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+    while let (Some(&p), Some(&q)) = (x.first(), y.first()) {
+        if p.is_ascii_digit() && q.is_ascii_digit() {
+            let (m, n) = (digits(x), digits(y));
+            let trim = |s: &[u8]| {
+                let zeros = s.iter().take_while(|c| **c == b'0').count();
+                s[zeros..].to_vec()
+            };
+            let (u, v) = (trim(&x[..m]), trim(&y[..n]));
+            let order = u.len().cmp(&v.len()).then_with(|| u.cmp(&v));
+            if order != Ordering::Equal {
+                return order;
+            }
+            (x, y) = (&x[m..], &y[n..]);
+        } else {
+            if p != q {
+                return p.cmp(&q);
+            }
+            (x, y) = (&x[1..], &y[1..]);
+        }
+    }
+    x.len().cmp(&y.len()).then_with(|| a.cmp(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,13 +409,21 @@ mod tests {
     }
 
     #[test]
-    fn audit_rules_come_from_audit_rules_then_rules_d_by_name() {
+    fn audit_rules_come_from_audit_rules_then_rules_d_in_natural_order() {
         let (_dir, fs) = root_with(&[
             (
                 "/etc/audit/audit.rules",
                 "# generated\n-D\n\n-w /usr/bin/dockerd -k docker\n",
             ),
             ("/etc/audit/rules.d/b.rules", "-w /etc/docker -k docker\n"),
+            (
+                "/etc/audit/rules.d/10-late.rules",
+                "-w /usr/bin/runc -k docker\n",
+            ),
+            (
+                "/etc/audit/rules.d/9-early.rules",
+                "-w /usr/bin/containerd -k docker\n",
+            ),
             (
                 "/etc/audit/rules.d/a.rules",
                 "  -w /var/lib/docker -k docker  \n",
@@ -403,6 +441,16 @@ mod tests {
                 ("/etc/audit/audit.rules", 2, "-D"),
                 ("/etc/audit/audit.rules", 4, "-w /usr/bin/dockerd -k docker"),
                 (
+                    "/etc/audit/rules.d/9-early.rules",
+                    1,
+                    "-w /usr/bin/containerd -k docker"
+                ),
+                (
+                    "/etc/audit/rules.d/10-late.rules",
+                    1,
+                    "-w /usr/bin/runc -k docker"
+                ),
+                (
                     "/etc/audit/rules.d/a.rules",
                     1,
                     "-w /var/lib/docker -k docker"
@@ -412,6 +460,17 @@ mod tests {
         );
         let (_empty, fs) = root_with(&[]);
         assert!(read_audit_rules(&fs).unwrap().is_empty());
+    }
+
+    #[rstest::rstest]
+    #[case::numbers_as_numbers("9-x.rules", "10-x.rules")]
+    #[case::letters("a.rules", "b.rules")]
+    #[case::digits_before_letters("10-x.rules", "audit.rules")]
+    #[case::longer_after_prefix("50-docker.rules", "50-docker.rules.rules")]
+    #[case::leading_zeros_equal_then_bytes("010-x.rules", "10-x.rules")]
+    fn rules_d_files_are_in_natural_order(#[case] first: &str, #[case] second: &str) {
+        assert_eq!(natural_order(first, second), std::cmp::Ordering::Less);
+        assert_eq!(natural_order(second, first), std::cmp::Ordering::Greater);
     }
 
     #[test]
