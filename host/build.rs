@@ -86,13 +86,15 @@ fn main() {
         })
         .collect();
     let precompiled = precompile(&components, &out_dir.join("precompiled"));
+    let compressed = compress(&components, &out_dir.join("compressed"));
 
     let mut out =
         String::from("/// Every bundled control (`Bundled` is declared where this is included).\n");
     // A `static`, not a `const`: a const is copied into every place that uses it, and
     // the release binary held each component four times.
     out.push_str("pub static BUNDLED: &[Bundled] = &[\n");
-    for ((name, wasm, bytes), artifact) in components.iter().zip(&precompiled) {
+    for (((name, _, bytes), artifact), wasm) in components.iter().zip(&precompiled).zip(&compressed)
+    {
         let sha256: String = sha2::Sha256::digest(bytes)
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -111,6 +113,23 @@ fn main() {
     }
     out.push_str("];\n");
     std::fs::write(out_dir.join("bundled.rs"), out).expect("cannot write bundled.rs");
+}
+
+/// Each component zstd-compressed into `dir`: the binary keeps the components only for a
+/// machine whose engine refuses their precompiled code (14.8 MB raw, about a quarter of
+/// that compressed); the path of each.
+fn compress(components: &[(String, PathBuf, Vec<u8>)], dir: &Path) -> Vec<PathBuf> {
+    std::fs::create_dir_all(dir).expect("cannot create the compressed components' directory");
+    components
+        .iter()
+        .map(|(name, _, bytes)| {
+            let path = dir.join(format!("{name}.wasm.zst"));
+            let packed = zstd::bulk::compress(bytes, 19).expect("zstd cannot compress a component");
+            std::fs::write(&path, packed)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+            path
+        })
+        .collect()
 }
 
 /// Precompile every component into `dir`, several at once; the path of each artifact,

@@ -13,6 +13,7 @@
 //! is first called ([`Control::pre`]): listing 100 controls, or running one of them,
 //! does not load the other 99, and the first control can run while the rest load.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,7 +34,8 @@ mod bundled {
     pub struct Bundled {
         /// Its crate's name.
         pub name: &'static str,
-        /// The component.
+        /// The component, zstd-compressed: it is read only when the engine refuses the
+        /// precompiled code.
         pub wasm: &'static [u8],
         /// sha256 of the component, hex.
         pub sha256: &'static str,
@@ -126,10 +128,14 @@ enum Wasm {
 }
 
 impl Wasm {
-    fn bytes(&self) -> &[u8] {
+    /// The component: a bundled one is decompressed (it is kept compressed in the
+    /// binary, and only read when its precompiled code cannot be used).
+    fn bytes(&self) -> Result<Cow<'_, [u8]>, String> {
         match self {
-            Wasm::Bundled { bytes, .. } => bytes,
-            Wasm::File(bytes) => bytes,
+            Wasm::Bundled { bytes, .. } => zstd::stream::decode_all(*bytes)
+                .map(Cow::Owned)
+                .map_err(|e| format!("cannot decompress the bundled component: {e}")),
+            Wasm::File(bytes) => Ok(Cow::Borrowed(bytes)),
         }
     }
 }
@@ -168,12 +174,15 @@ impl Loader {
         let rt = &self.runtime;
         let component = match self.embedded(wasm) {
             Some(component) => component,
-            None => match &self.cache {
-                Some(cache) => cache
-                    .load_or_compile(rt.engine(), sha256, || rt.compile(wasm.bytes()))
-                    .map_err(|e| e.to_string())?,
-                None => rt.compile(wasm.bytes()).map_err(|e| e.to_string())?,
-            },
+            None => {
+                let bytes = wasm.bytes()?;
+                match &self.cache {
+                    Some(cache) => cache
+                        .load_or_compile(rt.engine(), sha256, || rt.compile(&bytes))
+                        .map_err(|e| e.to_string())?,
+                    None => rt.compile(&bytes).map_err(|e| e.to_string())?,
+                }
+            }
         };
         let pre = rt.link(&component).map_err(|e| e.to_string())?;
         Ok((pre, rt.imports(&component)))
@@ -437,7 +446,7 @@ async fn load_one(
             let (wasm, sha256) = match wasm {
                 Ok((wasm, Some(sha256))) => (wasm, sha256.to_owned()),
                 Ok((wasm, None)) => {
-                    let sha256 = sha256_hex(wasm.bytes());
+                    let sha256 = sha256_hex(&wasm.bytes()?);
                     (wasm, sha256)
                 }
                 Err(path) => {
@@ -446,7 +455,7 @@ async fn load_one(
                             .map_err(|e| format!("cannot read: {e}"))?
                             .into(),
                     );
-                    let sha256 = sha256_hex(wasm.bytes());
+                    let sha256 = sha256_hex(&wasm.bytes()?);
                     (wasm, sha256)
                 }
             };
@@ -647,9 +656,14 @@ mod tests {
         // interruption, so a spinning guest could never be stopped): refused.
         let mut other = crate::sandbox::engine_config::engine_config(None).unwrap();
         other.epoch_interruption(false);
+        let component = zstd::stream::decode_all(bytes).unwrap();
+        assert!(
+            component.starts_with(b"\0asm") && component.len() > bytes.len(),
+            "the binary keeps the component compressed"
+        );
         let other = wasmtime::Engine::new(&other)
             .unwrap()
-            .precompile_component(bytes)
+            .precompile_component(&component)
             .unwrap();
         let drifted = Wasm::Bundled {
             bytes,
