@@ -297,10 +297,12 @@ fn waived_report() -> Report {
             evidence: [("cap-add".to_owned(), "NET_RAW".to_owned())]
                 .into_iter()
                 .collect(),
-            waiver: waiver.map(|active| WaiverNote {
-                justification: "accepted for the lab <until rebuild>".into(),
-                expires: if active { "2999-01-01" } else { "2001-01-01" }.into(),
-                active,
+            waiver: waiver.map(|active| {
+                Box::new(WaiverNote {
+                    justification: "accepted for the lab <until rebuild>".into(),
+                    expires: if active { "2999-01-01" } else { "2001-01-01" }.into(),
+                    active,
+                })
             }),
             docker_host: None,
         };

@@ -149,10 +149,12 @@ mod tests {
                 status: status.parse().unwrap(),
                 message: String::new(),
                 evidence: Default::default(),
-                waiver: waived.then(|| WaiverNote {
-                    justification: "accepted".into(),
-                    expires: "2999-12-31".into(),
-                    active: true,
+                waiver: waived.then(|| {
+                    Box::new(WaiverNote {
+                        justification: "accepted".into(),
+                        expires: "2999-12-31".into(),
+                        active: true,
+                    })
                 }),
                 docker_host: None,
             });

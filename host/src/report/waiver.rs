@@ -200,7 +200,7 @@ impl<'a> Ledger<'a> {
     /// Judge every result of a report, setting its `waiver`.
     pub fn mark(&mut self, results: &mut [ResultEntry]) {
         for r in results {
-            r.waiver = self.judge(&r.control, &r.target, r.status);
+            r.waiver = self.judge(&r.control, &r.target, r.status).map(Box::new);
         }
     }
 

@@ -432,10 +432,12 @@ pub(crate) mod test_support {
             status: status.parse().unwrap(),
             message: format!("{target} is {status}"),
             evidence,
-            waiver: waiver.map(|(active, why)| WaiverNote {
-                justification: why.into(),
-                expires: if active { "2999-12-31" } else { "2000-01-01" }.into(),
-                active,
+            waiver: waiver.map(|(active, why)| {
+                Box::new(WaiverNote {
+                    justification: why.into(),
+                    expires: if active { "2999-12-31" } else { "2000-01-01" }.into(),
+                    active,
+                })
             }),
             docker_host: None,
         }
