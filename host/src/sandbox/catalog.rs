@@ -175,12 +175,11 @@ impl Loader {
         let component = match self.embedded(wasm) {
             Some(component) => component,
             None => {
-                let bytes = wasm.bytes()?;
+                // Decompressed only when there is something to compile: not on a cache hit.
+                let compile = || rt.compile(&wasm.bytes()?).map_err(|e| e.to_string());
                 match &self.cache {
-                    Some(cache) => cache
-                        .load_or_compile(rt.engine(), sha256, || rt.compile(&bytes))
-                        .map_err(|e| e.to_string())?,
-                    None => rt.compile(&bytes).map_err(|e| e.to_string())?,
+                    Some(cache) => cache.load_or_compile(rt.engine(), sha256, compile)?,
+                    None => compile()?,
                 }
             }
         };

@@ -148,10 +148,10 @@ fn flag_value(args: &[String], name: &str) -> Option<String> {
         if arg == "--" {
             break;
         }
-        let flag = arg.trim_start_matches('-');
         if !arg.starts_with('-') {
             continue;
         }
+        let flag = arg.trim_start_matches('-');
         if flag == name {
             found = iter.next().map(|v| unquote(v).to_owned());
         } else if let Some(value) = flag.strip_prefix(name).and_then(|v| v.strip_prefix('=')) {

@@ -28,9 +28,10 @@ const MOUNT_TABLE: &str = "machine.mounts (/proc/1/mountinfo)";
 
 /// Judge the host: each daemon's data directory.
 pub fn audit(facts: &impl Facts) -> Vec<Finding> {
+    let configured = locate::data_roots(facts);
     let mut roots = Vec::new();
-    for root in locate::data_roots(facts) {
-        match facts.stat(&root) {
+    for root in &configured {
+        match facts.stat(root) {
             Ok(_) => roots.push(root),
             Err(Error::NotFound) => {}
             Err(err) => {
@@ -46,7 +47,7 @@ pub fn audit(facts: &impl Facts) -> Vec<Finding> {
             Target::Host,
             format!(
                 "Docker's data directory {} does not exist",
-                locate::data_roots(facts).join(", ")
+                configured.join(", ")
             ),
         )];
     }

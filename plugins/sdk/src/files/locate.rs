@@ -17,11 +17,7 @@ pub const UNIT_DIRS: [&str; 5] = [
 
 /// One path, if it exists.
 pub fn path(facts: &impl Facts, path: &str, what: &str) -> Located {
-    match facts.lstat(path) {
-        Ok(_) => Located::Paths(vec![path.to_owned()]),
-        Err(Error::NotFound) => Located::Absent(format!("{what} {path} does not exist")),
-        Err(err) => Located::Failed(format!("cannot stat {path}: {}", describe_error(&err))),
-    }
+    existing(facts, vec![path.to_owned()], what)
 }
 
 /// Where Docker keeps its data unless `--data-root` says otherwise.
